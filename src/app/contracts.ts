@@ -1,0 +1,44 @@
+/**
+ * The interfaces features offer each other. A feature receives only these, never another feature's
+ * repository; the composition root passes the implementations.
+ */
+
+export interface OutboundDelivery {
+  organizationId: string;
+  url: string;
+  body: unknown;
+  /** Extra headers (e.g. PagerDuty routing). */
+  headers?: Record<string, string>;
+  /** When set, the request is signed with Standard Webhooks headers using this secret. */
+  secret?: string | null;
+  /** What asked for it, for the deliveries log: 'webhook', 'alert_rule:<id>', 'playbook:<id>'. */
+  origin: string;
+  /** Event name recorded with the delivery. */
+  event: string;
+}
+
+export interface GatewayApi {
+  /** Durable, retried POST of a JSON body (the webhook outbox). Resolves once the delivery is stored. */
+  enqueueDelivery(delivery: OutboundDelivery): Promise<{ id: string }>;
+  /** Lowers the rate limit of one client (IP, user or API key) for a while, e.g. from a playbook step. */
+  tightenLimit(input: {
+    organizationId: string;
+    subject: { type: 'ip' | 'user' | 'api_key'; value: string };
+    requestsPerMinute: number;
+    durationSeconds: number;
+  }): Promise<{ subject: string; requests_per_minute: number; until: string }>;
+}
+
+export interface IngestedLogLine {
+  source: string;
+  message: string;
+  level?: string | null;
+  timestamp: string;
+  metadata?: Record<string, unknown> | null;
+  eventId?: string;
+}
+
+export interface ThreatsApi {
+  /** Log events already committed by the anomaly engine's ingest, for threat detection. Never throws. */
+  analyzeLogLines(organizationId: string, lines: IngestedLogLine[]): Promise<void>;
+}

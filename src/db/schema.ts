@@ -1,0 +1,7 @@
+import type { CoreTables } from './tables/core';
+import type { GatewayTables } from './tables/gateway';
+import type { AnomaliesTables } from './tables/anomalies';
+import type { ThreatsTables } from './tables/threats';
+import type { DriftTables } from './tables/drift';
+
+export interface Database extends CoreTables, GatewayTables, AnomaliesTables, ThreatsTables, DriftTables {}

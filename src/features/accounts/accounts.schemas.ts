@@ -1,0 +1,64 @@
+import { z } from 'zod';
+
+const nameField = z.string().trim().max(200).nullable().optional();
+
+export const registerBody = z.object({
+  username: z
+    .string()
+    .trim()
+    .min(3)
+    .max(64)
+    .regex(/^[A-Za-z0-9_.@-]+$/, 'may contain letters, digits, _ . @ and - only'),
+  email: z.string().trim().max(254).email(),
+  password: z.string().min(8).max(256),
+  first_name: nameField,
+  last_name: nameField,
+  full_name: nameField,
+  name: nameField,
+  /** Creates a new organization with the registrant as its admin; absent: join the default organization. */
+  organization: z.string().trim().min(1).max(200).optional(),
+});
+
+export const loginBody = z
+  .object({
+    username: z.string().trim().min(1).max(254).optional(),
+    email: z.string().trim().min(1).max(254).optional(),
+    password: z.string().min(1).max(256),
+  })
+  .refine((b) => b.username !== undefined || b.email !== undefined, { message: 'username or email is required', path: ['username'] });
+
+export const refreshBody = z.object({ refresh_token: z.string().trim().min(1).max(512).optional() }).optional();
+
+export const updateUserBody = z.object({
+  first_name: nameField,
+  last_name: nameField,
+  full_name: nameField,
+  name: nameField,
+});
+
+export const publicUser = z.object({
+  id: z.string(),
+  username: z.string(),
+  email: z.string(),
+  name: z.string(),
+  full_name: z.string().nullable(),
+  first_name: z.string().nullable(),
+  last_name: z.string().nullable(),
+  role: z.enum(['admin', 'user']),
+  roles: z.array(z.string()),
+  is_admin: z.boolean(),
+  is_active: z.boolean(),
+  organization_id: z.string(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+
+export const tokenPair = z.object({
+  access_token: z.string(),
+  token: z.string(),
+  refresh_token: z.string(),
+  token_type: z.literal('bearer'),
+  expires_in: z.number(),
+  refresh_expires_in: z.number(),
+  user: publicUser,
+});

@@ -1,0 +1,249 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema';
+import { SERVER_SCOPE, type SettingsStore } from '../../db/settings';
+import { mapUniqueViolation } from '../../db/unique';
+import type { EventBus } from '../../events/bus';
+import type { Clock } from '../../lib/clock';
+import { sha256Hex, randomToken } from '../../lib/crypto';
+import { AppError, notFound } from '../../lib/errors';
+import { newId } from '../../lib/ids';
+import type { Role } from '../../server/types';
+import type { AccountsRepository, UserRow } from './accounts.repository';
+import type { PasswordHasher } from './passwords';
+import type { TokenIssuer } from './tokens';
+import { toPublicUser } from './accounts.fns';
+
+export interface RegisterInput {
+  username: string;
+  email: string;
+  password: string;
+  first_name?: string | null;
+  last_name?: string | null;
+  full_name?: string | null;
+  name?: string | null;
+  organization?: string | null;
+}
+
+export interface ProfilePatch {
+  first_name?: string | null;
+  last_name?: string | null;
+  full_name?: string | null;
+  name?: string | null;
+}
+
+const DEFAULT_ORG_KEY = 'default_organization_id';
+const USER_CACHE_MS = 10_000;
+
+export function createAccountsService(deps: {
+  db: Kysely<Database>;
+  repo: AccountsRepository;
+  settings: SettingsStore;
+  hasher: PasswordHasher;
+  tokens: TokenIssuer;
+  bus: EventBus;
+  clock: Clock;
+  refreshTtlSeconds: number;
+}) {
+  const { repo, hasher, tokens, clock, bus } = deps;
+  const activeCache = new Map<string, { user: UserRow; at: number }>();
+
+  async function defaultOrganizationId(): Promise<string> {
+    const existing = await deps.settings.get<string | null>(SERVER_SCOPE, DEFAULT_ORG_KEY, null);
+    if (existing) return existing;
+    const id = newId();
+    await repo.insertOrganization({ id, name: 'Default organization', created_at: clock.now() });
+    const winner = await deps.settings.putIfAbsent(SERVER_SCOPE, DEFAULT_ORG_KEY, id);
+    return winner;
+  }
+
+  async function createUser(input: RegisterInput, role: Role, organizationId: string): Promise<UserRow> {
+    const now = clock.now();
+    const fullName = input.full_name ?? input.name ?? joinName(input.first_name, input.last_name);
+    const user: UserRow = {
+      id: newId(),
+      organization_id: organizationId,
+      username: input.username,
+      email: input.email.toLowerCase(),
+      password_hash: await hasher.hash(input.password),
+      first_name: input.first_name ?? null,
+      last_name: input.last_name ?? null,
+      full_name: fullName ?? null,
+      role,
+      is_active: 1,
+      created_at: now,
+      updated_at: now,
+    };
+    await mapUniqueViolation(() => repo.insertUser(user), 'A user with this username or email already exists');
+    return user;
+  }
+
+  async function issueTokens(user: UserRow, familyId = newId()) {
+    const refreshToken = `rt_${randomToken(32)}`;
+    const now = clock.now();
+    await repo.insertRefreshToken({
+      id: newId(),
+      user_id: user.id,
+      family_id: familyId,
+      token_hash: sha256Hex(refreshToken),
+      expires_at: now + deps.refreshTtlSeconds * 1000,
+      rotated_at: null,
+      revoked_at: null,
+      created_at: now,
+    });
+    const accessToken = await tokens.sign({
+      userId: user.id,
+      organizationId: user.organization_id,
+      role: user.role,
+      username: user.username,
+      email: user.email,
+    });
+    return {
+      access_token: accessToken,
+      token: accessToken,
+      refresh_token: refreshToken,
+      token_type: 'bearer' as const,
+      expires_in: tokens.ttlSeconds,
+      refresh_expires_in: deps.refreshTtlSeconds,
+      user: toPublicUser(user),
+    };
+  }
+
+  async function requireUser(id: string): Promise<UserRow> {
+    const user = await repo.findUserById(id);
+    if (!user) throw notFound('User');
+    return user;
+  }
+
+  return {
+    defaultOrganizationId,
+
+    async register(input: RegisterInput, options: { open: boolean }) {
+      if (!options.open) throw new AppError({ code: 'INSUFFICIENT_PERMISSIONS', message: 'Registration is closed on this server' });
+      let organizationId: string;
+      let role: Role = 'user';
+      if (input.organization) {
+        organizationId = newId();
+        await repo.insertOrganization({ id: organizationId, name: input.organization, created_at: clock.now() });
+        role = 'admin';
+      } else {
+        organizationId = await defaultOrganizationId();
+      }
+      const user = await createUser(input, role, organizationId);
+      bus.publish('user.registered', organizationId, { user_id: user.id, username: user.username });
+      return toPublicUser(user);
+    },
+
+    /** Creates a user from the CLI or bootstrap, in the default organization unless one is given. */
+    async createUser(input: RegisterInput, role: Role, organizationId?: string) {
+      const user = await createUser(input, role, organizationId ?? (await defaultOrganizationId()));
+      return toPublicUser(user);
+    },
+
+    /** Bootstrap admin: created when absent; an existing account is never overwritten silently. */
+    async ensureAdmin(input: { username: string; email: string; password: string }) {
+      const existing = (await repo.findUserByLogin(input.username)) ?? (await repo.findUserByLogin(input.email));
+      if (existing) {
+        const matches = existing.username === input.username && existing.email === input.email.toLowerCase();
+        return { created: false, user: toPublicUser(existing), conflict: !matches || existing.role !== 'admin' };
+      }
+      const user = await createUser(input, 'admin', await defaultOrganizationId());
+      return { created: true, user: toPublicUser(user), conflict: false };
+    },
+
+    async login(login: string, password: string) {
+      const user = await repo.findUserByLogin(login.trim());
+      if (!user) {
+        await hasher.verifyDummy(password);
+        throw new AppError({ code: 'INVALID_CREDENTIALS', message: 'Invalid username or password' });
+      }
+      const ok = await hasher.verify(user.password_hash, password);
+      if (!ok) throw new AppError({ code: 'INVALID_CREDENTIALS', message: 'Invalid username or password' });
+      if (user.is_active !== 1) throw new AppError({ code: 'ACCOUNT_DISABLED', message: 'This account is disabled' });
+      return issueTokens(user);
+    },
+
+    async refresh(refreshToken: string) {
+      const invalid = () => new AppError({ code: 'AUTHENTICATION_REQUIRED', message: 'Invalid or expired refresh token' });
+      const row = await repo.findRefreshToken(sha256Hex(refreshToken));
+      if (!row || row.revoked_at !== null) throw invalid();
+      const now = clock.now();
+      if (row.rotated_at !== null || !(await repo.markRotated(row.id, now))) {
+        // A rotated token presented again means it leaked: end the whole session family.
+        await repo.revokeFamily(row.family_id, now);
+        throw new AppError({ code: 'AUTHENTICATION_REQUIRED', message: 'Refresh token was already used; the session has been revoked' });
+      }
+      if (row.expires_at <= now) {
+        await repo.revokeFamily(row.family_id, now);
+        throw new AppError({ code: 'TOKEN_EXPIRED', message: 'Refresh token has expired' });
+      }
+      const user = await repo.findUserById(row.user_id);
+      if (!user || user.is_active !== 1) throw invalid();
+      return issueTokens(user, row.family_id);
+    },
+
+    async getProfile(userId: string) {
+      return toPublicUser(await requireUser(userId));
+    },
+
+    async updateProfile(userId: string, patch: ProfilePatch) {
+      const user = await requireUser(userId);
+      const next = {
+        first_name: patch.first_name !== undefined ? patch.first_name : user.first_name,
+        last_name: patch.last_name !== undefined ? patch.last_name : user.last_name,
+        full_name: patch.full_name ?? patch.name ?? user.full_name,
+      };
+      if (patch.full_name === undefined && patch.name === undefined && (patch.first_name !== undefined || patch.last_name !== undefined)) {
+        next.full_name = joinName(next.first_name, next.last_name) ?? user.full_name;
+      }
+      await repo.updateUser(userId, { ...next, updated_at: clock.now() });
+      activeCache.delete(userId);
+      return toPublicUser(await requireUser(userId));
+    },
+
+    /** Locks an account of the organization (DISABLE_USER playbook step): logins and tokens stop working. */
+    async disableUser(organizationId: string, idOrName: string) {
+      const user = await repo.findUserInOrg(organizationId, idOrName);
+      if (!user) throw notFound('User');
+      const now = clock.now();
+      await repo.updateUser(user.id, { is_active: 0, updated_at: now });
+      await repo.revokeUserTokens(user.id, now);
+      activeCache.delete(user.id);
+      bus.publish('user.disabled', organizationId, { user_id: user.id });
+      return toPublicUser({ ...user, is_active: 0 });
+    },
+
+    async findUser(organizationId: string, idOrName: string) {
+      const user = await repo.findUserInOrg(organizationId, idOrName);
+      return user ? toPublicUser(user) : null;
+    },
+
+    async listUsers(organizationId: string) {
+      return (await repo.listUsers(organizationId)).map(toPublicUser);
+    },
+
+    /** The live account behind a token (cached briefly; a disable on any instance clears it through the bus). */
+    async activeUser(userId: string): Promise<UserRow | null> {
+      const cached = activeCache.get(userId);
+      const now = clock.now();
+      if (cached && now - cached.at < USER_CACHE_MS) return cached.user.is_active === 1 ? cached.user : null;
+      const user = await repo.findUserById(userId);
+      if (!user) {
+        activeCache.delete(userId);
+        return null;
+      }
+      activeCache.set(userId, { user, at: now });
+      return user.is_active === 1 ? user : null;
+    },
+
+    forgetUser(userId: string) {
+      activeCache.delete(userId);
+    },
+  };
+}
+
+function joinName(first?: string | null, last?: string | null): string | null {
+  const joined = [first, last].filter((part) => part && part.trim()).join(' ');
+  return joined === '' ? null : joined;
+}
+
+export type AccountsService = ReturnType<typeof createAccountsService>;

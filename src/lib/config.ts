@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import path from 'node:path';
+
+/**
+ * Every setting Vigil reads, validated once at start-up. A bad value stops the server with one line naming
+ * the variable (see `formatConfigError`). Features add their settings here so the whole surface stays visible.
+ */
+const boolFromEnv = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const intFromEnv = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+export const configSchema = z.object({
+  host: z.string().min(1).default('0.0.0.0'),
+  port: intFromEnv(0, 65535).default(8080),
+  dataDir: z.string().min(1).default('./data'),
+  databaseUrl: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
+  redisUrl: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  jwtSecret: z.string().min(32, 'must be at least 32 characters').optional(),
+  accessTokenTtlSeconds: intFromEnv(60, 86_400).default(900),
+  refreshTokenTtlSeconds: intFromEnv(300, 90 * 86_400).default(30 * 86_400),
+  adminUsername: z.string().trim().min(3).max(64).optional(),
+  adminEmail: z.string().trim().email().optional(),
+  adminPassword: z.string().min(8, 'must be at least 8 characters').max(256).optional(),
+  openRegistration: boolFromEnv.default(true),
+  argon2MemoryKib: intFromEnv(1024, 1_048_576).default(19_456),
+  argon2TimeCost: intFromEnv(1, 10).default(2),
+  bodyLimitBytes: intFromEnv(1024, 512 * 1024 * 1024).default(1024 * 1024),
+  ingestBodyLimitBytes: intFromEnv(1024, 512 * 1024 * 1024).default(16 * 1024 * 1024),
+  trustProxy: boolFromEnv.default(false),
+  heartbeatSeconds: intFromEnv(1, 3600).default(30),
+  apiKeyUsageFlushMs: intFromEnv(50, 600_000).default(5_000),
+  shutdownGraceMs: intFromEnv(0, 600_000).default(10_000),
+  /** Gateway */
+  rateLimitFail: z.enum(['open', 'closed']).default('open'),
+  rateLimitsEnabled: boolFromEnv.default(true),
+  usageFlushMs: intFromEnv(10, 600_000).default(1_000),
+  webhookMaxAttempts: intFromEnv(1, 100).default(12),
+  webhookTimeoutMs: intFromEnv(100, 120_000).default(10_000),
+  webhookAllowPrivate: boolFromEnv.default(true),
+  /** Drift */
+  terraformRoots: z.string().optional(),
+  driftScanIntervalSeconds: intFromEnv(0, 30 * 86_400).default(0),
+  /** Set by tests and benchmarks to run without background timers. */
+  backgroundJobs: boolFromEnv.default(true),
+});
+
+export type Config = z.infer<typeof configSchema>;
+type RawConfig = { [K in keyof Config]?: unknown };
+
+/** Environment variable for each setting: VIGIL_ + the setting in SCREAMING_SNAKE_CASE. */
+export function envName(key: string): string {
+  return `VIGIL_${key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}`;
+}
+
+const ENV_ALIASES: Partial<Record<keyof Config, string[]>> = {
+  databaseUrl: ['VIGIL_DATABASE_URL'],
+  redisUrl: ['VIGIL_REDIS_URL'],
+  rateLimitFail: ['VIGIL_RATE_LIMIT_FAIL'],
+};
+
+export function readEnv(env: NodeJS.ProcessEnv): RawConfig {
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(configSchema.shape) as (keyof Config)[]) {
+    const names = [envName(key), ...(ENV_ALIASES[key] ?? [])];
+    for (const name of names) {
+      const value = env[name];
+      if (value !== undefined && value !== '') raw[key] = value;
+    }
+  }
+  return raw as RawConfig;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(overrides: RawConfig = {}, env: NodeJS.ProcessEnv = process.env): Config {
+  const merged = { ...readEnv(env), ...stripUndefined(overrides) };
+  const parsed = configSchema.safeParse(merged);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const key = String(issue.path[0] ?? '');
+    throw new ConfigError(`Invalid configuration: ${envName(key)}=${JSON.stringify(merged[key as keyof Config])} ${issue.message}`);
+  }
+  const config = parsed.data;
+  if (config.adminUsername || config.adminEmail || config.adminPassword) {
+    if (!(config.adminUsername && config.adminEmail && config.adminPassword)) {
+      throw new ConfigError(
+        'Invalid configuration: VIGIL_ADMIN_USERNAME, VIGIL_ADMIN_EMAIL and VIGIL_ADMIN_PASSWORD must be set together',
+      );
+    }
+  }
+  return { ...config, dataDir: path.resolve(config.dataDir) };
+}
+
+function stripUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
