@@ -3,5 +3,6 @@ import type { GatewayTables } from './tables/gateway';
 import type { AnomaliesTables } from './tables/anomalies';
 import type { ThreatsTables } from './tables/threats';
 import type { DriftTables } from './tables/drift';
+import type { DriftStateTables } from './tables/drift-state';
 
-export interface Database extends CoreTables, GatewayTables, AnomaliesTables, ThreatsTables, DriftTables {}
+export interface Database extends CoreTables, GatewayTables, AnomaliesTables, ThreatsTables, DriftTables, DriftStateTables {}

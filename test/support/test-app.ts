@@ -65,6 +65,8 @@ export async function createTestApp(options: { config?: Partial<Config>; clock?:
       argon2TimeCost: 1,
       logLevel: 'silent',
       backgroundJobs: false,
+      // Suites make hundreds of requests from one address; the gateway's own tests turn limits on.
+      rateLimitsEnabled: false,
       ...options.config,
     } as Record<string, unknown>,
     {},

@@ -4,6 +4,7 @@ import * as gateway from './0002_gateway';
 import * as anomalies from './0003_anomalies';
 import * as threats from './0004_threats';
 import * as drift from './0005_drift';
+import * as driftState from './0006_drift_state';
 
 /** Applied in key order on SQLite and PostgreSQL alike. A released migration is never edited: add a new one. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '0003_anomalies': anomalies,
   '0004_threats': threats,
   '0005_drift': drift,
+  '0006_drift_state': driftState,
 };
