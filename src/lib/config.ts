@@ -5,9 +5,10 @@ import path from 'node:path';
  * Every setting Vigil reads, validated once at start-up. A bad value stops the server with one line naming
  * the variable (see `formatConfigError`). Features add their settings here so the whole surface stays visible.
  */
-const boolFromEnv = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const boolFromEnv = z.union([
+  z.boolean(),
+  z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes'),
+]);
 
 const intFromEnv = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 

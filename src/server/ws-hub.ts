@@ -85,12 +85,12 @@ export function createWsHub(deps: { bus: EventBus; logger: Logger; heartbeatSeco
   async function onConnection(socket: WebSocket, request: FastifyRequest, channel: WsChannel) {
     const client: Client = { socket, channel, principal: request.principal };
     const queryToken = (request.query as Record<string, string | undefined>)?.token;
-    if (request.authFailure) return refuseSoon(client, request.authFailure.message);
+    if (request.authFailure) return refuse(client, request.authFailure.message);
     if (!client.principal && queryToken) {
       try {
         client.principal = await deps.authenticator.verifyCredential(queryToken);
       } catch {
-        return refuseSoon(client, 'Invalid or expired token');
+        return refuse(client, 'Invalid or expired token');
       }
     }
     clients.add(client);
@@ -98,10 +98,6 @@ export function createWsHub(deps: { bus: EventBus; logger: Logger; heartbeatSeco
     socket.on('error', () => clients.delete(client));
     socket.on('message', (raw) => void onMessage(client, raw.toString()));
     welcome(client);
-  }
-
-  function refuseSoon(client: Client, message: string) {
-    refuse(client, message);
   }
 
   async function onMessage(client: Client, raw: string) {

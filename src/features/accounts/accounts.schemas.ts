@@ -27,7 +27,7 @@ export const loginBody = z
   })
   .refine((b) => b.username !== undefined || b.email !== undefined, { message: 'username or email is required', path: ['username'] });
 
-export const refreshBody = z.object({ refresh_token: z.string().trim().min(1).max(512).optional() }).optional();
+export const refreshBody = z.object({ refresh_token: z.string().trim().min(1).max(512).optional() }).nullish();
 
 export const updateUserBody = z.object({
   first_name: nameField,
