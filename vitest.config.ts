@@ -14,6 +14,7 @@ export default defineConfig({
     hookTimeout: 30_000,
     projects: [
       {
+        extends: true,
         test: {
           name: 'sqlite',
           include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'bench/**/*.test.ts'],
@@ -22,8 +23,8 @@ export default defineConfig({
         },
       },
       pg
-        ? { test: { name: 'postgres', include: dbSuites, env: { VIGIL_TEST_DIALECT: 'postgres' } } }
-        : { test: { name: 'postgres', include: ['test/postgres-skipped.test.ts'] } },
+        ? { extends: true, test: { name: 'postgres', include: dbSuites, env: { VIGIL_TEST_DIALECT: 'postgres' } } }
+        : { extends: true, test: { name: 'postgres', include: ['test/postgres-skipped.test.ts'] } },
     ],
   },
 });
