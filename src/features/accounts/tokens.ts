@@ -15,6 +15,10 @@ export interface AccessClaims {
 export function createTokenIssuer(options: { secret: string; ttlSeconds: number; issuer?: string }) {
   const key = new TextEncoder().encode(options.secret);
   const issuer = options.issuer ?? 'vigil';
+  // Verified tokens are remembered until they expire: HMAC verification through WebCrypto is asynchronous and
+  // dominated the cost of an authenticated request. Bounded so a flood of distinct tokens cannot grow it.
+  const verified = new Map<string, { claims: AccessClaims; expiresAt: number }>();
+  const MAX_CACHED = 10_000;
 
   return {
     ttlSeconds: options.ttlSeconds,
@@ -35,18 +39,26 @@ export function createTokenIssuer(options: { secret: string; ttlSeconds: number;
         .sign(key);
     },
     async verify(token: string): Promise<AccessClaims> {
+      const cached = verified.get(token);
+      if (cached) {
+        if (cached.expiresAt > Date.now()) return cached.claims;
+        verified.delete(token);
+      }
       try {
         const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], issuer });
         if (payload.typ !== 'access' || typeof payload.sub !== 'string' || typeof payload.org !== 'string') {
           throw new AppError({ code: 'AUTHENTICATION_REQUIRED', message: 'Invalid access token' });
         }
-        return {
+        const claims: AccessClaims = {
           userId: payload.sub,
           organizationId: payload.org,
           role: payload.role === 'admin' ? 'admin' : 'user',
           username: String(payload.username ?? ''),
           email: String(payload.email ?? ''),
         };
+        if (verified.size >= MAX_CACHED) verified.delete(verified.keys().next().value!);
+        verified.set(token, { claims, expiresAt: (payload.exp ?? 0) * 1000 });
+        return claims;
       } catch (error) {
         if (error instanceof AppError) throw error;
         if (error instanceof joseErrors.JWTExpired) {
