@@ -18,6 +18,8 @@ export const EVENT_SCHEMAS = {
     limit_value: z.number(),
     current_usage: z.number(),
   }),
+  /** Rate-limit configuration or a tightened limit changed; instances drop their cached copy. */
+  'rate_limit.config_updated': payload({ kind: z.enum(['config', 'override']) }),
   'anomaly.detected': payload({ anomaly_id: id, source: z.string(), metric: z.string(), score: z.number(), severity: z.string() }),
   'anomaly.acknowledged': payload({ anomaly_id: id }),
   'anomaly.resolved': payload({ anomaly_id: id }),
@@ -32,6 +34,8 @@ export const EVENT_SCHEMAS = {
   'playbook.executing': payload({ playbook_id: id }),
   'playbook.completed': payload({ playbook_id: id }),
   'playbook.rejected': payload({ playbook_id: id }),
+  'threat.alert': payload({ threat_id: id, playbook_id: id, severity: z.string(), message: z.string() }),
+  'blocklist.changed': payload({ ip: z.string(), action: z.string() }),
   'drift.detected': payload({ result_id: id, drift_count: z.number() }),
   'drift.scan_completed': payload({ job_id: id }),
   'state.updated': payload({ state_id: id, action: z.string() }),

@@ -49,7 +49,26 @@ export const configSchema = z.object({
   webhookAllowPrivate: boolFromEnv.default(true),
   /** Drift */
   terraformRoots: z.string().optional(),
+  /** Drift state sources discovered for the default organization: S3 buckets (`bucket[/prefix]`, comma-separated) and terraform's pg backend. */
+  terraformS3Buckets: z.string().optional(),
+  terraformS3Endpoint: z.url({ protocol: /^https?$/ }).optional(),
+  terraformS3Region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be a region such as us-east-1').optional(),
+  terraformPgUrl: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  terraformPgSchema: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'must be a plain SQL identifier').optional(),
   driftScanIntervalSeconds: intFromEnv(0, 30 * 86_400).default(0),
+  /** Drift: tags every resource must carry (compliance check VGL-TAG-001), comma-separated. */
+  driftRequiredTags: z.string().max(1000).default('Environment,Owner'),
+  /** Drift live inventory from AWS: on when credentials are set here, or forced with VIGIL_AWS_INVENTORY=true (SDK default chain). */
+  awsInventory: boolFromEnv.optional(),
+  awsRegions: z.string().regex(/^\s*[a-z]{2}(-[a-z]+)+-\d(\s*,\s*[a-z]{2}(-[a-z]+)+-\d)*\s*$/, 'must be comma-separated regions such as us-east-1,eu-west-1').default('us-east-1'),
+  awsAccessKeyId: z.string().min(1).max(256).optional(),
+  awsSecretAccessKey: z.string().min(1).max(256).optional(),
+  awsSessionToken: z.string().min(1).max(4096).optional(),
+  awsEndpoint: z.url({ protocol: /^https?$/ }).optional(),
+  /** Threats */
+  threatPlaybooksDir: z.string().min(1).optional(),
+  threatLogRetentionLines: intFromEnv(0, 100_000_000).default(100_000),
+  threatCheckpointSeconds: intFromEnv(1, 86_400).default(60),
   /** Set by tests and benchmarks to run without background timers. */
   backgroundJobs: boolFromEnv.default(true),
 });

@@ -44,7 +44,9 @@ async function createPgDatabase(): Promise<{ url: string; drop: () => Promise<vo
  * The real composition root on a fresh database: in-memory SQLite, or a new PostgreSQL database when the
  * project runs with VIGIL_TEST_DIALECT=postgres. Background timers are off unless a test turns them on.
  */
-export async function createTestApp(options: { config?: Partial<Config>; clock?: Clock; databaseUrl?: string } = {}): Promise<TestApp> {
+export async function createTestApp(
+  options: { config?: Partial<Config>; clock?: Clock; databaseUrl?: string; /** SQLite file shared by several apps (restart tests); default ':memory:'. */ sqliteFile?: string } = {},
+): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-test-'));
   let databaseUrl: string | null = options.databaseUrl ?? null;
   let drop: (() => Promise<void>) | null = null;
@@ -71,7 +73,7 @@ export async function createTestApp(options: { config?: Partial<Config>; clock?:
     } as Record<string, unknown>,
     {},
   );
-  const vigil = await buildApp({ config, clock: options.clock, logger: createLogger('silent'), sqliteFile: databaseUrl ? undefined : ':memory:' });
+  const vigil = await buildApp({ config, clock: options.clock, logger: createLogger('silent'), sqliteFile: databaseUrl ? undefined : (options.sqliteFile ?? ':memory:') });
   return {
     ...vigil,
     dataDir,
