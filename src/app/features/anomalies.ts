@@ -1,7 +1,72 @@
 import type { CoreContext, Feature } from '../context';
 import type { GatewayApi, ThreatsApi } from '../contracts';
+import { createAlertRulesRepository } from '../../features/anomalies/alert-rules.repository';
+import { createAlertsService } from '../../features/anomalies/alerts.service';
+import type { AlertAnomaly } from '../../features/anomalies/alerts.logic';
+import { createAnomaliesRepository } from '../../features/anomalies/anomalies.repository';
+import { createEventsRepository } from '../../features/anomalies/anomalies-events.repository';
+import { createSeriesRepository } from '../../features/anomalies/anomalies-series.repository';
+import { createAnomaliesService } from '../../features/anomalies/anomalies.service';
+import { anomaliesRoutes } from '../../features/anomalies/anomalies.routes';
+import { createDataPointsService } from '../../features/anomalies/data-points.service';
+import { createDetectionEngine } from '../../features/anomalies/engine';
+import { createIngestService } from '../../features/anomalies/ingest.service';
+import { createModelsRepository } from '../../features/anomalies/models.repository';
+import { createModelsService } from '../../features/anomalies/models.service';
+import { modelsRoutes } from '../../features/anomalies/models.routes';
+import { otlpRoutes } from '../../features/anomalies/otlp.routes';
+import { v1Routes } from '../../features/anomalies/v1.routes';
+
+/** How often unacknowledged alerts are checked for escalation. */
+const ESCALATION_SCAN_MS = 10_000;
 
 /** Wires the anomaly engine. Owned by src/features/anomalies. */
-export async function wireAnomalies(_core: CoreContext, _deps: { gateway: GatewayApi; threats: ThreatsApi }): Promise<{ feature: Feature }> {
-  return { feature: { name: 'anomalies' } };
+export async function wireAnomalies(core: CoreContext, deps: { gateway: GatewayApi; threats: ThreatsApi }): Promise<{ feature: Feature }> {
+  const { db, bus, clock, logger } = core;
+  const events = createEventsRepository(db);
+  const anomaliesRepo = createAnomaliesRepository(db);
+  const series = createSeriesRepository(db);
+  const engine = createDetectionEngine({ series, logger });
+  const models = createModelsService({ models: createModelsRepository(db), events, anomalies: anomaliesRepo, clock, logger });
+  await models.load();
+  const ingest = createIngestService({ db, events, anomalies: anomaliesRepo, engine, bus, clock, logger, threats: deps.threats, scorerFor: models.scorerFor });
+  const anomalies = createAnomaliesService({ db, anomalies: anomaliesRepo, series, engine, bus, clock });
+  const dataPoints = createDataPointsService({ ingest, clock });
+  const alerts = createAlertsService({ rules: createAlertRulesRepository(db), anomalies: anomaliesRepo, gateway: deps.gateway, bus, clock, logger });
+
+  bus.subscribe(['anomaly.detected'], (event) => alerts.evaluate(event.organizationId, event.data as unknown as AlertAnomaly).then(() => undefined), { scope: 'local' });
+  core.ws.map('anomaly.detected', 'drift', (event) => ({ type: 'anomaly_detected', data: { id: event.data.anomaly_id, ...event.data } }));
+
+  let timer: NodeJS.Timeout | null = null;
+  let scanning: Promise<unknown> | null = null;
+  const ingestBodyLimit = core.config.ingestBodyLimitBytes;
+
+  return {
+    feature: {
+      name: 'anomalies',
+      routes: (app) => {
+        anomaliesRoutes({ ingest, anomalies, events, ingestBodyLimit })(app);
+        v1Routes({ dataPoints, anomalies, alerts, events })(app);
+        modelsRoutes({ models })(app);
+        otlpRoutes({ ingest, ingestBodyLimit })(app);
+      },
+      start: () => {
+        if (!core.config.backgroundJobs) return;
+        timer = setInterval(() => {
+          if (scanning) return;
+          scanning = alerts
+            .escalateDue()
+            .catch((error) => logger.warn({ err: error }, 'anomalies: escalation scan failed'))
+            .finally(() => (scanning = null));
+        }, ESCALATION_SCAN_MS);
+        timer.unref();
+      },
+      stop: async () => {
+        if (timer) clearInterval(timer);
+        await scanning;
+        await models.idle();
+        await engine.checkpoint();
+      },
+    },
+  };
 }

@@ -1,0 +1,137 @@
+import { createLevelShift, type LevelShiftState } from './level-shift';
+import { createRobustZScore, seasonalOffset, type RobustZState } from './robust-zscore';
+import type { Observation, Verdict } from './types';
+
+export type Severity = 'low' | 'medium' | 'high' | 'critical';
+
+/** Everything learned about one series; plain JSON so it can be checkpointed. */
+export interface SeriesState {
+  v: 1;
+  /** Points seen. */
+  n: number;
+  /** Values are learned as log1p (latencies, counts): their spread grows with their level. */
+  log: boolean;
+  /** Smallest spread (in learned units) a deviation is measured against, e.g. for sparse counts. */
+  minSpread: number;
+  /** Score at or above which a point is an anomaly; false-positive feedback raises it, it relaxes back. */
+  threshold: number;
+  /** Points since the last anomaly (suppresses repeats of the same incident). */
+  sinceAlarm: number;
+  lastAlarmScore: number;
+  /** Running 99th percentile of |deviation|: a series whose normal life has 8-std jumps is judged against that. */
+  tail: number;
+  /** Deviation (std) reviewers said was normal here; deviations are judged relative to it. Decays slowly. */
+  tolerance: number;
+  z: RobustZState;
+  shift: LevelShiftState;
+}
+
+export interface PointScore {
+  score: number;
+  isAnomaly: boolean;
+  severity: Severity;
+  /** Signed standard deviations of the strongest detector. */
+  deviation: number;
+  expected: number;
+  detector: string;
+  kind: string;
+}
+
+export const BASE_THRESHOLD = 0.7;
+/** Points after an anomaly during which only a stronger departure is reported again. */
+const COOLDOWN = 200;
+/** |deviation| 99th percentile of Gaussian noise; tails heavier than this scale deviations down. */
+const TAIL_BASE = 2.6;
+const TAIL_RATE = 0.05;
+const robust = createRobustZScore();
+const shift = createLevelShift();
+/** The change detector's deviation is worth a little less: it also reacts (weaker) to single spikes. */
+const SHIFT_WEIGHT = 0.8;
+
+export function newSeriesState(options: { log?: boolean; minSpread?: number } = {}): SeriesState {
+  return { v: 1, n: 0, log: options.log ?? false, minSpread: options.minSpread ?? 0, threshold: BASE_THRESHOLD, sinceAlarm: COOLDOWN, lastAlarmScore: 0, tail: TAIL_BASE, tolerance: 0, z: robust.init(), shift: shift.init() };
+}
+
+/** Logistic map of |deviation| to [0,1]: 3 std ≈ 0.2, 4 std = 0.5, 5 std ≈ 0.8, 6 std ≈ 0.94. */
+export function deviationToScore(deviation: number): number {
+  return 1 / (1 + Math.exp(-1.4 * (Math.abs(deviation) - 4)));
+}
+
+export function severityOf(score: number): Severity {
+  if (score >= 0.95) return 'critical';
+  if (score >= 0.85) return 'high';
+  if (score >= 0.75) return 'medium';
+  return 'low';
+}
+
+const round = (value: number, digits = 4) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+/**
+ * Scores one point from what the series has seen so far, then learns it. The score is the strongest of the
+ * detectors; within the cool-down after an anomaly only a clearly stronger departure is reported again.
+ */
+export function observe(state: SeriesState, raw: Observation): PointScore {
+  const observation = state.log ? { value: Math.log1p(Math.max(0, raw.value)), timestamp: raw.timestamp } : raw;
+  // The change detector watches what the daily profile does not explain.
+  const deseasoned = { value: observation.value - seasonalOffset(state.z, observation.timestamp), timestamp: observation.timestamp };
+  const verdicts: [string, Verdict, number][] = [
+    [robust.name, robust.score(state.z, observation), 1],
+    [shift.name, shift.score(state.shift, deseasoned), SHIFT_WEIGHT],
+  ];
+  let best = verdicts[0]!;
+  let bestScore = 0;
+  const tailFactor = Math.max(1, state.tail / TAIL_BASE, state.tolerance / 4);
+  for (const entry of verdicts) {
+    const verdict = entry[1];
+    if (verdict.spread > 0 && verdict.spread < state.minSpread) verdict.deviation *= verdict.spread / state.minSpread;
+    const s = deviationToScore((verdict.deviation * entry[2]) / tailFactor) * (verdict.spread > 0 ? 1 : 0);
+    if (s > bestScore) {
+      bestScore = s;
+      best = entry;
+    }
+  }
+  let score = bestScore;
+  const inCooldown = state.sinceAlarm < COOLDOWN;
+  if (inCooldown && score <= state.lastAlarmScore) score *= 0.5;
+  const spotDeviation = Math.abs(verdicts[0]![1].deviation);
+  if (verdicts[0]![1].spread > 0) state.tail += TAIL_RATE * state.tail * (spotDeviation > state.tail ? 0.99 : -0.01) * Math.min(1, spotDeviation / state.tail + 0.1);
+  const isAnomaly = score >= state.threshold;
+  if (isAnomaly) {
+    state.sinceAlarm = 0;
+    state.lastAlarmScore = score;
+  } else {
+    state.sinceAlarm = Math.min(COOLDOWN, state.sinceAlarm + 1);
+  }
+  state.threshold = BASE_THRESHOLD + (state.threshold - BASE_THRESHOLD) * 0.999;
+  state.tolerance *= 0.9995;
+  state.n += 1;
+  robust.learn(state.z, observation);
+  shift.learn(state.shift, deseasoned);
+  const [detector, verdict] = best;
+  const expected = state.log ? Math.expm1(verdict.expected) : verdict.expected;
+  return { score: round(score), isAnomaly, severity: severityOf(score), deviation: round(verdict.deviation, 2), expected: round(expected), detector, kind: verdict.kind };
+}
+
+/** False-positive feedback: the value becomes normal for this series and its threshold rises above the score. */
+export function absorbFalsePositive(state: SeriesState, raw: Observation, score: number) {
+  const observation = state.log ? { value: Math.log1p(Math.max(0, raw.value)), timestamp: raw.timestamp } : raw;
+  const verdict = robust.score(state.z, observation);
+  state.tolerance = Math.max(state.tolerance ?? 0, Math.abs(verdict.deviation) * 1.1);
+  shift.absorb(state.shift, { value: observation.value - seasonalOffset(state.z, observation.timestamp), timestamp: observation.timestamp });
+  robust.absorb(state.z, observation);
+  state.threshold = Math.min(0.999, Math.max(state.threshold, score + 0.02));
+}
+
+/** "cpu 3.5 std above normal for server-01 (mean 41.2)". */
+export function explain(metric: string, source: string, value: number, result: PointScore): string {
+  const direction = result.deviation >= 0 ? 'above' : 'below';
+  const what = result.kind === 'level shift' ? `shifted ${formatNumber(Math.abs(result.deviation))} std ${direction} its usual level` : `${formatNumber(Math.abs(result.deviation))} std ${direction} normal`;
+  return `${metric} ${what} for ${source} (value ${formatNumber(value)}, mean ${formatNumber(result.expected)})`;
+}
+
+export function formatNumber(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  const abs = Math.abs(value);
+  if (abs !== 0 && (abs >= 1e6 || abs < 1e-3)) return value.toExponential(2);
+  return String(Math.round(value * 10) / 10);
+}
