@@ -20,6 +20,8 @@ export interface OutboundDelivery {
 export interface GatewayApi {
   /** Durable, retried POST of a JSON body (the webhook outbox). Resolves once the delivery is stored. */
   enqueueDelivery(delivery: OutboundDelivery): Promise<{ id: string }>;
+  /** How many active webhooks of the organization receive this event from the bus. */
+  subscribedWebhooks(organizationId: string, event: string): Promise<number>;
   /** Lowers the rate limit of one client (IP, user or API key) for a while, e.g. from a playbook step. */
   tightenLimit(input: {
     organizationId: string;

@@ -28,4 +28,9 @@ describe('configuration', () => {
       expect((error as Error).message.split('\n')).toHaveLength(1);
     }
   });
+
+  it('never prints a secret it refuses', () => {
+    expect(() => loadConfig({}, { VIGIL_JWT_SECRET: 'short-secret' })).toThrow(/VIGIL_JWT_SECRET=\(hidden\)/);
+    expect(() => loadConfig({}, { VIGIL_JWT_SECRET: 'short-secret' })).not.toThrow(/short-secret/);
+  });
 });

@@ -107,7 +107,8 @@ export function loadConfig(overrides: RawConfig = {}, env: NodeJS.ProcessEnv = p
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const key = String(issue.path[0] ?? '');
-    throw new ConfigError(`Invalid configuration: ${envName(key)}=${JSON.stringify(merged[key as keyof Config])} ${issue.message}`);
+    const shown = /secret|password|token|accesskey/i.test(key) ? '(hidden)' : JSON.stringify(merged[key as keyof Config]);
+    throw new ConfigError(`Invalid configuration: ${envName(key)}=${shown} ${issue.message}`);
   }
   const config = parsed.data;
   if (config.adminUsername || config.adminEmail || config.adminPassword) {

@@ -119,6 +119,7 @@ export async function wireGateway(core: CoreContext): Promise<{ feature: Gateway
     feature,
     api: {
       enqueueDelivery: (delivery) => webhooks.enqueue(delivery),
+      subscribedWebhooks: (organizationId, event) => webhooks.subscribedCount(organizationId, event),
       tightenLimit: (input) => limits.tighten(input),
     },
   };

@@ -17,6 +17,7 @@ function fakeGateway(): GatewayApi & { sent: OutboundDelivery[] } {
       sent.push(delivery);
       return { id: `d${sent.length}` };
     },
+    subscribedWebhooks: async () => 0,
     tightenLimit: async () => {
       throw new Error('not used');
     },

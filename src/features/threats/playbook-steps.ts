@@ -113,10 +113,11 @@ export function createStepRunner(deps: StepDeps) {
         impact_usd: threat.impact_usd,
       };
       deps.bus.publish('threat.alert', ctx.organizationId, data);
+      const subscribed = await deps.gateway.subscribedWebhooks(ctx.organizationId, 'threat.alert');
       const { alert_webhooks: hooks } = await deps.settings.get(ctx.organizationId);
-      if (hooks.length === 0) {
+      if (hooks.length === 0 && subscribed === 0) {
         throw new PermanentStepError(
-          'No alert destination configured for this organization (set alert_webhooks with PUT /api/v1/threats/settings); the threat.alert event was published on the event bus only',
+          'No alert destination: no webhook subscribes to threat.alert (POST /api/v1/webhooks) and no alert_webhooks are set (PUT /api/v1/threats/settings); the event was published on the bus only',
         );
       }
       const ids: string[] = [];
@@ -131,7 +132,8 @@ export function createStepRunner(deps: StepDeps) {
         });
         ids.push(delivery.id);
       }
-      return `Alert queued for delivery to ${ids.length} webhook(s) (deliveries ${ids.join(', ')})`;
+      if (ids.length === 0) return `Alert sent as threat.alert to ${subscribed} subscribed webhook(s)`;
+      return `Alert queued for delivery to ${ids.length} alert webhook(s) (deliveries ${ids.join(', ')}) and sent as threat.alert to ${subscribed} subscribed webhook(s)`;
     },
 
     async DISABLE_USER(params, ctx) {

@@ -55,7 +55,7 @@ describe('approving a brute-force playbook', () => {
     expect(dump.result).toMatch(/^Logs collected: 5 entries/);
     const alert = detail.steps.find((s: any) => s.action === 'ALERT_ADMIN');
     expect(alert.status).toBe('failed');
-    expect(alert.error).toMatch(/No alert destination configured/);
+    expect(alert.error).toMatch(/No alert destination/);
     const completed = detail.steps.filter((s: any) => s.status === 'completed').length;
     expect(detail.success_rate).toBeCloseTo(completed / detail.steps.length, 4);
 
@@ -124,11 +124,39 @@ describe('approving a brute-force playbook', () => {
     const alert = detail.steps.find((s: any) => s.action === 'ALERT_ADMIN');
     if (alert.status === 'completed') {
       expect(alert.attempts).toBe(1);
-      expect(alert.result).toMatch(/queued for delivery to 1 webhook/);
+      expect(alert.result).toMatch(/queued for delivery to 1 alert webhook/);
     } else {
       expect(alert.attempts).toBe(3);
       expect(alert.error).toBeTruthy();
     }
+  });
+});
+
+describe('ALERT_ADMIN', () => {
+  it('succeeds through a webhook subscribed to threat.alert, which receives the alert from the outbox', async () => {
+    const org = await registerUser(app, { organization: 'Alert subscriber org' });
+    const hook = await app.app.inject({
+      method: 'POST',
+      url: '/api/v1/webhooks',
+      headers: org.headers,
+      payload: { url: 'http://127.0.0.1:9/alerts', events: ['threat.alert'] },
+    });
+    expect(hook.statusCode, hook.body).toBe(201);
+    const threat = await bruteForce(app, org, '203.0.113.17');
+    const playbook = await playbookOf(app, org, threat.threat_id);
+    expect((await approve(playbook.id, true, org)).statusCode).toBe(200);
+    const detail = json(await app.app.inject({ method: 'GET', url: `/api/v1/playbooks/${playbook.id}`, headers: org.headers })).data;
+    const alert = detail.steps.find((s: any) => s.action === 'ALERT_ADMIN');
+    expect(alert).toMatchObject({ status: 'completed' });
+    expect(alert.result).toMatch(/threat\.alert to 1 subscribed webhook/);
+    const webhookId = json(hook).data.id;
+    let deliveries: any[] = [];
+    for (let i = 0; i < 50 && deliveries.length === 0; i++) {
+      const res = await app.app.inject({ method: 'GET', url: `/api/v1/webhooks/${webhookId}/deliveries`, headers: org.headers });
+      deliveries = (json(res).data.items ?? []).filter((d: any) => d.event === 'threat.alert');
+      if (deliveries.length === 0) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(deliveries).toHaveLength(1);
   });
 });
 

@@ -196,6 +196,9 @@ export function createWebhooksService(deps: {
     },
 
     /** GatewayApi.enqueueDelivery: arbitrary signed-or-not POSTs through the same durable outbox. */
+    async subscribedCount(organizationId: string, event: string): Promise<number> {
+      return (await repo.webhooksOf(organizationId)).filter((h) => subscribes(h, event)).length;
+    },
     async enqueue(delivery: OutboundDelivery) {
       const parsed = parseDestination(delivery.url);
       if ('reason' in parsed) throw new AppError({ code: 'VALIDATION_ERROR', message: `Delivery URL ${parsed.reason}` });
