@@ -222,7 +222,7 @@ export function createThreatDetectionService(deps: {
     const extraRules = await deps.customRules.compiledFor(organizationId);
     const ctx = { organizationId, timestamp: logTime, source: input.source ?? null, metadata: input.metadata ?? null };
     const detectorStarted = performance.now();
-    const { parsed, detections } = await agents.submit('detector', organizationId, async () => pipeline.analyze(input.line, ctx, extraRules));
+    const { parsed, detections, belowConfidence } = await agents.submit('detector', organizationId, async () => pipeline.analyze(input.line, ctx, extraRules));
     const detectorMs = performance.now() - detectorStarted;
     const detectedAt = clock.now();
     const simulated = Boolean(options.simulationId);
@@ -232,7 +232,11 @@ export function createThreatDetectionService(deps: {
     if (detections.length === 0) {
       await store(organizationId, keepLines ? logLine(organizationId, input, parsed, null, logTime, simulated, null) : null, null, [], hour, simulated);
       if (keepLines) await prune(organizationId, 1);
-      return benign(performance.now() - started, 'No rule, web-attack grammar or correlation matched this line.');
+      const weak = belowConfidence.flatMap((d) => d.rules.map((r) => r.title));
+      const explanation = weak.length
+        ? `Matched only low-confidence evidence (${weak.join('; ')}); kept for correlation, not a threat on its own.`
+        : 'No rule, web-attack grammar or correlation matched this line.';
+      return benign(performance.now() - started, explanation);
     }
 
     const analysis = await agents.submit('analyzer', organizationId, async () => {

@@ -21,6 +21,7 @@ describe('POST /api/v1/detect', () => {
     const answers = [];
     for (let i = 0; i < 5; i++) answers.push(await detect(app, user, failedLogin('203.0.113.7')));
     expect(answers.slice(0, 4).every((a) => a.threat_detected === false && a.threat_id === null)).toBe(true);
+    expect(answers[0].explanation).toMatch(/low-confidence evidence \(SSH Failed Password/);
     const fifth = answers[4];
     expect(fifth.threat_detected).toBe(true);
     expect(fifth.threat_type).toBe('brute_force_attack');

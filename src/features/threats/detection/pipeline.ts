@@ -16,7 +16,8 @@ import { decodeValue } from './webattack/decode';
 import { analyzeRequest, analyzeValue, WEB_ATTACK_MITRE, type WebAttackFinding } from './webattack';
 
 export interface ThreatPipeline {
-  analyze(line: string, ctx: LogContext, extraRules?: CompiledRule[]): { parsed: ParsedLog; detections: Detection[] };
+  /** `belowConfidence`: what matched but is too weak to report on its own (kept as evidence for correlation). */
+  analyze(line: string, ctx: LogContext, extraRules?: CompiledRule[]): { parsed: ParsedLog; detections: Detection[]; belowConfidence: Detection[] };
   rules(): CompiledRule[];
   exportState(): unknown;
   importState(state: unknown): void;
@@ -147,7 +148,7 @@ export function createThreatPipeline(options: { rulesDir?: string; clock?: { now
     return buckets;
   };
 
-  function analyze(line: string, ctx: LogContext, extraRules?: CompiledRule[]): { parsed: ParsedLog; detections: Detection[] } {
+  function analyze(line: string, ctx: LogContext, extraRules?: CompiledRule[]): { parsed: ParsedLog; detections: Detection[]; belowConfidence: Detection[] } {
     const context: LogContext = Number.isFinite(ctx.timestamp) ? ctx : { ...ctx, timestamp: clock.now() };
     const parsed = parseLogLine(line, context);
     refineWebAuth(parsed);
@@ -187,10 +188,11 @@ export function createThreatPipeline(options: { rulesDir?: string; clock?: { now
       attack.mitreAttack.push(...failed.mitreAttack.filter((id) => !attack.mitreAttack.includes(id)));
       merged.delete('failed_login');
     }
-    const detections = [...merged.values()]
+    const all = [...merged.values()];
+    const detections = all
       .filter((d) => d.confidence >= settings.minConfidence)
       .sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || b.confidence - a.confidence);
-    return { parsed, detections };
+    return { parsed, detections, belowConfidence: all.filter((d) => d.confidence < settings.minConfidence) };
   }
 
   return {
