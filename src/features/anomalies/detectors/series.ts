@@ -38,23 +38,37 @@ export interface PointScore {
 }
 
 export const BASE_THRESHOLD = 0.7;
-/** Points after an anomaly during which only a stronger departure is reported again. */
-const COOLDOWN = 200;
-/** |deviation| 99th percentile of Gaussian noise; tails heavier than this scale deviations down. */
-const TAIL_BASE = 2.6;
-const TAIL_RATE = 0.05;
+/**
+ * General constants of the combination, the same for every series (never set per series or per data set).
+ * Exported so the NAB split bench (`bench/nab/split.ts key=value`) can sweep them; the server never changes them.
+ */
+export const TUNING = {
+  /** Points after an anomaly during which only a stronger departure is reported again. */
+  cooldown: 200,
+  /**
+   * Tail (running 99th percentile of |deviation|, in std) a series may have before its deviations are scaled
+   * down. Gaussian noise has 2.6; a little headroom above it keeps heavy-tailed series (request counts, tweet
+   * volumes) from being muted too much.
+   */
+  tailBase: 3.2,
+  tailRate: 0.05,
+  /** The change detector's deviation is worth less: it also reacts (weaker) to single spikes. */
+  shiftWeight: 0.7,
+  /** |deviation| (after the tail factor) that scores 0.5; 0.7 (the anomaly threshold) is 0.6 std above it. */
+  center: 4.35,
+};
+/** |deviation| 99th percentile of Gaussian noise: where a new series' tail estimate starts. */
+const GAUSSIAN_TAIL = 2.6;
 const robust = createRobustZScore();
 const shift = createLevelShift();
-/** The change detector's deviation is worth a little less: it also reacts (weaker) to single spikes. */
-const SHIFT_WEIGHT = 0.8;
 
 export function newSeriesState(options: { log?: boolean; minSpread?: number } = {}): SeriesState {
-  return { v: 1, n: 0, log: options.log ?? false, minSpread: options.minSpread ?? 0, threshold: BASE_THRESHOLD, sinceAlarm: COOLDOWN, lastAlarmScore: 0, tail: TAIL_BASE, tolerance: 0, z: robust.init(), shift: shift.init() };
+  return { v: 1, n: 0, log: options.log ?? false, minSpread: options.minSpread ?? 0, threshold: BASE_THRESHOLD, sinceAlarm: TUNING.cooldown, lastAlarmScore: 0, tail: GAUSSIAN_TAIL, tolerance: 0, z: robust.init(), shift: shift.init() };
 }
 
-/** Logistic map of |deviation| to [0,1]: 3 std ≈ 0.2, 4 std = 0.5, 5 std ≈ 0.8, 6 std ≈ 0.94. */
+/** Logistic map of |deviation| to [0,1]: 3 std ≈ 0.13, 4.35 std = 0.5, 5 std ≈ 0.71, 6 std ≈ 0.91. */
 export function deviationToScore(deviation: number): number {
-  return 1 / (1 + Math.exp(-1.4 * (Math.abs(deviation) - 4)));
+  return 1 / (1 + Math.exp(-1.4 * (Math.abs(deviation) - TUNING.center)));
 }
 
 export function severityOf(score: number): Severity {
@@ -76,11 +90,11 @@ export function observe(state: SeriesState, raw: Observation): PointScore {
   const deseasoned = { value: observation.value - seasonalOffset(state.z, observation.timestamp), timestamp: observation.timestamp };
   const verdicts: [string, Verdict, number][] = [
     [robust.name, robust.score(state.z, observation), 1],
-    [shift.name, shift.score(state.shift, deseasoned), SHIFT_WEIGHT],
+    [shift.name, shift.score(state.shift, deseasoned), TUNING.shiftWeight],
   ];
   let best = verdicts[0]!;
   let bestScore = 0;
-  const tailFactor = Math.max(1, state.tail / TAIL_BASE, state.tolerance / 4);
+  const tailFactor = Math.max(1, state.tail / TUNING.tailBase, state.tolerance / 4);
   for (const entry of verdicts) {
     const verdict = entry[1];
     if (verdict.spread > 0 && verdict.spread < state.minSpread) verdict.deviation *= verdict.spread / state.minSpread;
@@ -91,16 +105,16 @@ export function observe(state: SeriesState, raw: Observation): PointScore {
     }
   }
   let score = bestScore;
-  const inCooldown = state.sinceAlarm < COOLDOWN;
+  const inCooldown = state.sinceAlarm < TUNING.cooldown;
   if (inCooldown && score <= state.lastAlarmScore) score *= 0.5;
   const spotDeviation = Math.abs(verdicts[0]![1].deviation);
-  if (verdicts[0]![1].spread > 0) state.tail += TAIL_RATE * state.tail * (spotDeviation > state.tail ? 0.99 : -0.01) * Math.min(1, spotDeviation / state.tail + 0.1);
+  if (verdicts[0]![1].spread > 0) state.tail += TUNING.tailRate * state.tail * (spotDeviation > state.tail ? 0.99 : -0.01) * Math.min(1, spotDeviation / state.tail + 0.1);
   const isAnomaly = score >= state.threshold;
   if (isAnomaly) {
     state.sinceAlarm = 0;
     state.lastAlarmScore = score;
   } else {
-    state.sinceAlarm = Math.min(COOLDOWN, state.sinceAlarm + 1);
+    state.sinceAlarm = Math.min(TUNING.cooldown, state.sinceAlarm + 1);
   }
   state.threshold = BASE_THRESHOLD + (state.threshold - BASE_THRESHOLD) * 0.999;
   state.tolerance *= 0.9995;
