@@ -65,8 +65,11 @@ for (const [label, set] of [['all', files], ['A', halfA], ['B', halfB]] as const
   line.push(`tp ${tp.toFixed(1)} fn ${fn} fp ${fpCost.toFixed(2)} (${fpCount})`);
 }
 console.log(line.join('   '));
+/** `--at=0.6` lists misses and false positives at that threshold instead of the corpus's best one. */
+const atArg = process.argv.find((a) => a.startsWith('--at='));
+const listThreshold = () => (atArg ? Number(atArg.slice(5)) : scoreCorpus(files, PROFILES.standard!).threshold);
 if (process.argv.includes('--detail')) {
-  const t = scoreCorpus(files, PROFILES.standard!).threshold;
+  const t = listThreshold();
   for (const f of files) {
     const p = probationRows(f.scores.length);
     const hits: string[] = [];
@@ -91,7 +94,7 @@ if (process.argv.includes('--detail')) {
   }
 }
 if (process.argv.includes('--fp')) {
-  const t = scoreCorpus(files, PROFILES.standard!).threshold;
+  const t = listThreshold();
   for (const f of files) {
     const p = probationRows(f.scores.length);
     let last = -1e9;

@@ -1,4 +1,5 @@
 import { createLevelShift, type LevelShiftState } from './level-shift';
+import { createSlowShift, type SlowShiftState } from './slow-shift';
 import { createRobustZScore, seasonalOffset, type RobustZState } from './robust-zscore';
 import type { Observation, Verdict } from './types';
 
@@ -24,6 +25,8 @@ export interface SeriesState {
   tolerance: number;
   z: RobustZState;
   shift: LevelShiftState;
+  /** Slow mean-shift detector (absent in checkpoints written before it existed; started on first use). */
+  slow?: SlowShiftState;
 }
 
 export interface PointScore {
@@ -56,14 +59,22 @@ export const TUNING = {
   shiftWeight: 0.7,
   /** |deviation| (after the tail factor) that scores 0.5; 0.7 (the anomaly threshold) is 0.6 std above it. */
   center: 4.35,
+  /** Weight of the slow mean-shift detector (0 disables it). */
+  slowWeight: 1,
+  /**
+   * The slow detector is already measured against its own usual wander, so the series' tail factor mutes it only
+   * beyond this many times (a series whose model does not fit at all, tail factor in the tens, stays quiet).
+   */
+  slowHeadroom: 4,
 };
 /** |deviation| 99th percentile of Gaussian noise: where a new series' tail estimate starts. */
 const GAUSSIAN_TAIL = 2.6;
 const robust = createRobustZScore();
 const shift = createLevelShift();
+const slow = createSlowShift();
 
 export function newSeriesState(options: { log?: boolean; minSpread?: number } = {}): SeriesState {
-  return { v: 1, n: 0, log: options.log ?? false, minSpread: options.minSpread ?? 0, threshold: BASE_THRESHOLD, sinceAlarm: TUNING.cooldown, lastAlarmScore: 0, tail: GAUSSIAN_TAIL, tolerance: 0, z: robust.init(), shift: shift.init() };
+  return { v: 1, n: 0, log: options.log ?? false, minSpread: options.minSpread ?? 0, threshold: BASE_THRESHOLD, sinceAlarm: TUNING.cooldown, lastAlarmScore: 0, tail: GAUSSIAN_TAIL, tolerance: 0, z: robust.init(), shift: shift.init(), slow: slow.init() };
 }
 
 /** Logistic map of |deviation| to [0,1]: 3 std ≈ 0.13, 4.35 std = 0.5, 5 std ≈ 0.71, 6 std ≈ 0.91. */
@@ -86,19 +97,22 @@ const round = (value: number, digits = 4) => Math.round(value * 10 ** digits) / 
  */
 export function observe(state: SeriesState, raw: Observation): PointScore {
   const observation = state.log ? { value: Math.log1p(Math.max(0, raw.value)), timestamp: raw.timestamp } : raw;
-  // The change detector watches what the daily profile does not explain.
+  // The change detectors watch what the daily profile does not explain.
   const deseasoned = { value: observation.value - seasonalOffset(state.z, observation.timestamp), timestamp: observation.timestamp };
   const verdicts: [string, Verdict, number][] = [
     [robust.name, robust.score(state.z, observation), 1],
     [shift.name, shift.score(state.shift, deseasoned), TUNING.shiftWeight],
   ];
+  state.slow ??= slow.init();
+  if (TUNING.slowWeight > 0) verdicts.push([slow.name, slow.score(state.slow, deseasoned), TUNING.slowWeight]);
   let best = verdicts[0]!;
   let bestScore = 0;
   const tailFactor = Math.max(1, state.tail / TUNING.tailBase, state.tolerance / 4);
   for (const entry of verdicts) {
     const verdict = entry[1];
     if (verdict.spread > 0 && verdict.spread < state.minSpread) verdict.deviation *= verdict.spread / state.minSpread;
-    const s = deviationToScore((verdict.deviation * entry[2]) / tailFactor) * (verdict.spread > 0 ? 1 : 0);
+    const factor = entry[0] === slow.name ? Math.max(1, tailFactor / TUNING.slowHeadroom) : tailFactor;
+    const s = deviationToScore((verdict.deviation * entry[2]) / factor) * (verdict.spread > 0 ? 1 : 0);
     if (s > bestScore) {
       bestScore = s;
       best = entry;
@@ -121,6 +135,7 @@ export function observe(state: SeriesState, raw: Observation): PointScore {
   state.n += 1;
   robust.learn(state.z, observation);
   shift.learn(state.shift, deseasoned);
+  slow.learn(state.slow, deseasoned);
   const [detector, verdict] = best;
   const expected = state.log ? Math.expm1(verdict.expected) : verdict.expected;
   return { score: round(score), isAnomaly, severity: severityOf(score), deviation: round(verdict.deviation, 2), expected: round(expected), detector, kind: verdict.kind };
@@ -131,15 +146,23 @@ export function absorbFalsePositive(state: SeriesState, raw: Observation, score:
   const observation = state.log ? { value: Math.log1p(Math.max(0, raw.value)), timestamp: raw.timestamp } : raw;
   const verdict = robust.score(state.z, observation);
   state.tolerance = Math.max(state.tolerance ?? 0, Math.abs(verdict.deviation) * 1.1);
-  shift.absorb(state.shift, { value: observation.value - seasonalOffset(state.z, observation.timestamp), timestamp: observation.timestamp });
+  const deseasoned = { value: observation.value - seasonalOffset(state.z, observation.timestamp), timestamp: observation.timestamp };
+  shift.absorb(state.shift, deseasoned);
+  if (state.slow) slow.absorb(state.slow, deseasoned);
   robust.absorb(state.z, observation);
   state.threshold = Math.min(0.999, Math.max(state.threshold, score + 0.02));
 }
 
-/** "cpu 3.5 std above normal for server-01 (mean 41.2)". */
+/** "cpu 3.5 std above normal for server-01 (value 60, mean 41.2)"; shifts and sustained shifts say so. */
 export function explain(metric: string, source: string, value: number, result: PointScore): string {
   const direction = result.deviation >= 0 ? 'above' : 'below';
-  const what = result.kind === 'level shift' ? `shifted ${formatNumber(Math.abs(result.deviation))} std ${direction} its usual level` : `${formatNumber(Math.abs(result.deviation))} std ${direction} normal`;
+  const distance = formatNumber(Math.abs(result.deviation));
+  const what =
+    result.kind === 'level shift'
+      ? `shifted ${distance} std ${direction} its usual level`
+      : result.kind === 'sustained shift'
+        ? `has stayed ${direction} its usual level for a while (${distance} times its usual drift)`
+        : `${distance} std ${direction} normal`;
   return `${metric} ${what} for ${source} (value ${formatNumber(value)}, mean ${formatNumber(result.expected)})`;
 }
 
