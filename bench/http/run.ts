@@ -46,10 +46,12 @@ async function main() {
 
   console.log(`bench/http: ${duration}s per run, ${connections} connections, node ${process.version}, ${os.cpus().length} cpus`);
   const baseline = await measure(`${bareUrl}/hello`);
+  const jwtNoDb = await measure(`${vigilUrl}/api/v1/version`, { authorization: `Bearer ${token}` });
   const jwt = await measure(`${vigilUrl}/api/v1/user`, { authorization: `Bearer ${token}` });
   const key = await measure(`${vigilUrl}/api/v1/user`, { 'x-api-key': apiKey });
   const rows = [
     ['bare fastify GET /hello (baseline)', baseline],
+    ['vigil GET /api/v1/version (JWT, no query)', jwtNoDb],
     ['vigil GET /api/v1/user (JWT)', jwt],
     ['vigil GET /api/v1/user (API key)', key],
   ] as const;

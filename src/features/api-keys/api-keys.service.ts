@@ -114,19 +114,19 @@ export function createApiKeysService(deps: {
 
     /** Resolves a presented key to its row, or throws 401 for unknown, revoked or expired keys. */
     async verify(key: string): Promise<ApiKeyRow> {
-      const invalid = new AppError({ code: 'AUTHENTICATION_REQUIRED', message: 'Invalid, revoked or expired API key' });
-      if (!key.startsWith(KEY_PREFIX) || key.length > 200) throw invalid;
+      const invalid = () => new AppError({ code: 'AUTHENTICATION_REQUIRED', message: 'Invalid, revoked or expired API key' });
+      if (!key.startsWith(KEY_PREFIX) || key.length > 200) throw invalid();
       const hash = sha256Hex(key);
       const now = clock.now();
       let entry = cache.get(hash);
       if (!entry || now - entry.at > CACHE_MS) {
         const row = await repo.findByHash(hash);
-        if (!row) throw invalid;
+        if (!row) throw invalid();
         entry = { row, at: now };
         cache.set(hash, entry);
       }
       const { row } = entry;
-      if (row.revoked_at !== null) throw invalid;
+      if (row.revoked_at !== null) throw invalid();
       if (row.expires_at !== null && row.expires_at <= now) {
         throw new AppError({ code: 'AUTHENTICATION_REQUIRED', message: 'API key has expired' });
       }
