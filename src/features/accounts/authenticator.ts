@@ -17,36 +17,20 @@ export function createAuthenticator(deps: {
 }): Authenticator {
   const disabled = () => new AppError({ code: 'AUTHENTICATION_REQUIRED', message: 'Account is disabled or no longer exists' });
 
+  async function principalOf(userId: string, grant: Pick<Principal, 'via' | 'apiKeyId' | 'permissions'>): Promise<Principal> {
+    const user = await deps.accounts.activeUser(userId);
+    if (!user) throw disabled();
+    return { userId: user.id, organizationId: user.organization_id, role: user.role, username: user.username, email: user.email, ...grant };
+  }
+
   async function fromApiKey(key: string): Promise<Principal> {
     const row = await deps.apiKeys.verify(key);
-    const user = await deps.accounts.activeUser(row.user_id);
-    if (!user) throw disabled();
-    return {
-      userId: user.id,
-      organizationId: user.organization_id,
-      role: user.role,
-      username: user.username,
-      email: user.email,
-      via: 'api_key',
-      apiKeyId: row.id,
-      permissions: JSON.parse(row.permissions) as Permission[],
-    };
+    return principalOf(row.user_id, { via: 'api_key', apiKeyId: row.id, permissions: JSON.parse(row.permissions) as Permission[] });
   }
 
   async function fromAccessToken(token: string): Promise<Principal> {
     const claims = await deps.tokens.verify(token);
-    const user = await deps.accounts.activeUser(claims.userId);
-    if (!user) throw disabled();
-    return {
-      userId: user.id,
-      organizationId: user.organization_id,
-      role: user.role,
-      username: user.username,
-      email: user.email,
-      via: 'jwt',
-      apiKeyId: null,
-      permissions: ['read', 'write'],
-    };
+    return principalOf(claims.userId, { via: 'jwt', apiKeyId: null, permissions: ['read', 'write'] });
   }
 
   const verifyCredential = (credential: string) =>

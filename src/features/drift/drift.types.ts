@@ -6,27 +6,9 @@ export type Severity = 'critical' | 'high' | 'medium' | 'low';
 export const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low'];
 export type DriftKind = 'changed' | 'unmanaged' | 'deleted';
 
-export interface StateInstance {
-  address: string;
-  mode: 'managed' | 'data';
-  type: string;
-  name: string;
-  module: string | null;
-  provider: string;
-  indexKey: string | number | null;
-  attributes: Record<string, unknown>;
-}
-
-export interface StateSnapshotView {
-  stateId: string;
-  backendId: string;
-  path: string;
-  serial: number;
-  lineage: string;
-  terraformVersion: string;
-  resources: StateInstance[];
-  outputs: Record<string, unknown>;
-}
+import type { StateResourceInstance, StateSnapshot } from './state';
+export type StateInstance = StateResourceInstance;
+export type StateSnapshotView = StateSnapshot;
 
 /** What the drift engine needs from the state module (the expected side). */
 export interface StateSource {

@@ -14,29 +14,10 @@ export { parseTfState, serializeTfState, TfStateError } from './tfstate/tfstate'
 export type { TfState, TfResource, TfInstance, TfOutput } from './tfstate/tfstate';
 export type { LockInfo } from './locks.service';
 
-export interface StateResourceInstance {
-  /** terraform address: [module.x.]type.name[index] */
-  address: string;
-  mode: 'managed' | 'data';
-  type: string;
-  name: string;
-  module: string | null;
-  provider: string;
-  indexKey: string | number | null;
-  /** instance attributes as in the state file */
-  attributes: Record<string, unknown>;
-}
-
-export interface StateSnapshot {
-  stateId: string;
-  backendId: string;
-  path: string;
-  serial: number;
-  lineage: string;
-  terraformVersion: string;
-  resources: StateResourceInstance[];
-  outputs: Record<string, unknown>;
-}
+import type { StateResourceInstanceView } from './tfstate/tfstate';
+import type { StateSnapshot } from './state.service';
+export type StateResourceInstance = StateResourceInstanceView;
+export type { StateSnapshot };
 
 export interface StateModule {
   /** Registers all routes: backends, state, terraform HTTP backend protocol. */
