@@ -5,6 +5,7 @@ import type { Clock } from '../../lib/clock';
 import { isAppError } from '../../lib/errors';
 import { newId } from '../../lib/ids';
 import type { Blocklist } from './blocklist';
+import { withTimeout } from './agents';
 import { parseDurationMs, type StepAction } from './playbook-templates';
 import type { ThreatSettingsService } from './threat-settings.service';
 import type { ThreatRow, ThreatsRepository } from './threats.repository';
@@ -30,6 +31,25 @@ export interface StepDeps {
 
 /** A step failed for a reason a retry will not change (bad parameter, unknown user). */
 export class PermanentStepError extends Error {}
+
+/**
+ * Runs a step up to 1 + `retries` times, each attempt bounded by `timeoutMs`. A PermanentStepError (a reason a
+ * retry cannot change) stops at once.
+ */
+export async function attemptStep(run: () => Promise<string>, retries: number, timeoutMs: number, what: string) {
+  let attempts = 0;
+  let error: string | null = null;
+  while (attempts <= retries) {
+    attempts++;
+    try {
+      return { result: await withTimeout(run(), timeoutMs, what), error: null, attempts };
+    } catch (cause) {
+      error = cause instanceof Error ? cause.message : String(cause);
+      if (cause instanceof PermanentStepError) break;
+    }
+  }
+  return { result: null, error, attempts };
+}
 
 const MAX_EVIDENCE_LINES = 10_000;
 const text = (value: unknown): string | null => (typeof value === 'string' && value.trim() !== '' ? value.trim() : null);
@@ -122,14 +142,19 @@ export function createStepRunner(deps: StepDeps) {
       }
       const ids: string[] = [];
       for (const hook of hooks) {
-        const delivery = await deps.gateway.enqueueDelivery({
-          organizationId: ctx.organizationId,
-          url: hook.url,
-          body: { event: 'threat.alert', created_at: new Date(deps.clock.now()).toISOString(), data },
-          secret: hook.secret ?? null,
-          origin: `playbook:${ctx.playbookId}`,
-          event: 'threat.alert',
-        });
+        const delivery = await deps.gateway
+          .enqueueDelivery({
+            organizationId: ctx.organizationId,
+            url: hook.url,
+            body: { event: 'threat.alert', created_at: new Date(deps.clock.now()).toISOString(), data },
+            secret: hook.secret ?? null,
+            origin: `playbook:${ctx.playbookId}`,
+            event: 'threat.alert',
+          })
+          .catch((error: unknown) => {
+            // a refused destination (e.g. the SSRF guard) will be refused again: do not retry it
+            throw isAppError(error) && error.status < 500 ? new PermanentStepError(error.message) : error;
+          });
         ids.push(delivery.id);
       }
       if (ids.length === 0) return `Alert sent as threat.alert to ${subscribed} subscribed webhook(s)`;

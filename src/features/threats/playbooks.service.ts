@@ -8,8 +8,8 @@ import { AppError, conflict } from '../../lib/errors';
 import { newId } from '../../lib/ids';
 import type { Logger } from '../../lib/logger';
 import type { Principal } from '../../server/types';
-import { round, withTimeout, type Agents } from './agents';
-import { PermanentStepError, type StepRunner } from './playbook-steps';
+import { round, type Agents } from './agents';
+import { attemptStep, type StepRunner } from './playbook-steps';
 import { renderSteps, templateFor, type PlaybookTemplate, type StepAction } from './playbook-templates';
 import type { PlaybookRow, PlaybooksRepository, StepRow } from './playbooks.repository';
 import { nextSeq, type ThreatRow, type ThreatsRepository } from './threats.repository';
@@ -142,20 +142,7 @@ export function createPlaybooksService(deps: {
     await repo.updateStep(step.id, { status: 'running', started_at: startedAt });
     const params = fromJson<Record<string, unknown>>(step.params, {});
     const ctx = { organizationId: threat.organization_id, threat, playbookId: playbook.id, approvedBy: playbook.approved_by ?? '' };
-    let attempts = 0;
-    let result: string | null = null;
-    let error: string | null = null;
-    while (attempts <= retries) {
-      attempts++;
-      try {
-        result = await withTimeout(deps.steps.run(step.action as StepAction, params, ctx), timeoutMs, `${step.action}`);
-        error = null;
-        break;
-      } catch (cause) {
-        error = cause instanceof Error ? cause.message : String(cause);
-        if (cause instanceof PermanentStepError) break;
-      }
-    }
+    const { result, error, attempts } = await attemptStep(() => deps.steps.run(step.action as StepAction, params, ctx), retries, timeoutMs, step.action);
     const status = error === null ? 'completed' : 'failed';
     await repo.updateStep(step.id, { status, result: result ?? `Failed: ${error}`, error, attempts, duration_ms: round(performance.now() - started, 3), finished_at: clock.now() });
     return status === 'completed';
