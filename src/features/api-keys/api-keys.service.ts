@@ -35,6 +35,8 @@ function toPublicKey(row: ApiKeyRow) {
  * nothing) with a short visible prefix. Verified keys are cached briefly; revocation clears the cache on every
  * instance through the bus. `last_used_at` is collected in memory and written in batches.
  */
+const invalid = () => new AppError({ code: 'AUTHENTICATION_REQUIRED', message: 'Invalid, revoked or expired API key' });
+
 export function createApiKeysService(deps: {
   repo: ApiKeysRepository;
   bus: EventBus;
@@ -114,7 +116,6 @@ export function createApiKeysService(deps: {
 
     /** Resolves a presented key to its row, or throws 401 for unknown, revoked or expired keys. */
     async verify(key: string): Promise<ApiKeyRow> {
-      const invalid = () => new AppError({ code: 'AUTHENTICATION_REQUIRED', message: 'Invalid, revoked or expired API key' });
       if (!key.startsWith(KEY_PREFIX) || key.length > 200) throw invalid();
       const hash = sha256Hex(key);
       const now = clock.now();
