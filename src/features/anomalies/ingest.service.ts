@@ -8,7 +8,7 @@ import { AppError } from '../../lib/errors';
 import { newId } from '../../lib/ids';
 import type { Logger } from '../../lib/logger';
 import type { AnomaliesRepository } from './anomalies.repository';
-import { EVENTS_PER_STATEMENT, type EventsRepository } from './anomalies-events.repository';
+import type { EventsRepository } from './anomalies-events.repository';
 import { MAX_EVENTS_PER_BATCH, ingestEvent } from './anomalies.schemas';
 import { detect, keysOf, type Detection, type ExtraScorer, type IngestEvent } from './detection';
 import type { DetectionEngine } from './engine';
@@ -115,13 +115,12 @@ export function createIngestService(deps: IngestDeps) {
         return {
           commit: async () => {
             const rows = events.map((e) => toRow(organizationId, e, now));
-            // One INSERT statement is atomic by itself; an explicit transaction would only add round trips.
-            if (anomalies.length === 0 && rows.length <= EVENTS_PER_STATEMENT) {
+            if (anomalies.length === 0) {
               await deps.events.insertMany(rows);
             } else {
               await deps.db.transaction().execute(async (trx) => {
                 await deps.events.insertMany(rows, trx);
-                if (anomalies.length > 0) await deps.anomalies.insertMany(anomalies, trx);
+                await deps.anomalies.insertMany(anomalies, trx);
               });
             }
             return { events, detections, anomalies };
