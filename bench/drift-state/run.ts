@@ -17,6 +17,8 @@ import { loadConfig } from '../../src/lib/config';
 import { createLogger } from '../../src/lib/logger';
 import { systemClock } from '../../src/lib/clock';
 import { createStateRepository } from '../../src/features/drift/state/state.repository';
+import { createSecretBox } from '../../src/lib/secret-box';
+import { randomToken } from '../../src/lib/crypto';
 import { createDriverRegistry } from '../../src/features/drift/state/backends/registry';
 import { createStateStore } from '../../src/features/drift/state/state-store';
 import { createBackendsService } from '../../src/features/drift/state/backends.service';
@@ -65,6 +67,7 @@ async function main() {
     logger,
     config: loadConfig({ terraformRoots: root, logLevel: 'silent', dataDir: root }, {}),
     defaultOrganizationId: async () => orgId,
+    secrets: createSecretBox(randomToken(48)),
   });
 
   const baseline = await naive(files);

@@ -7,7 +7,8 @@ import { createEventBus } from '../events/bus';
 import { systemClock, type Clock } from '../lib/clock';
 import type { Config } from '../lib/config';
 import { randomToken } from '../lib/crypto';
-import { loadOrCreateJwtSecret } from '../lib/jwt-secret';
+import { loadOrCreateSecretFile } from '../lib/server-secret';
+import { createSecretBox } from '../lib/secret-box';
 import { createLogger, type Logger } from '../lib/logger';
 import { createRedis } from '../lib/redis';
 import { VERSION, gitCommit } from '../lib/version';
@@ -73,11 +74,17 @@ export async function buildApp(options: BuildOptions): Promise<Vigil> {
   const settings = createSettingsStore(db);
   const bus = createEventBus({ logger, redis: redis && redisSubscriber ? { publisher: redis, subscriber: redisSubscriber } : null });
 
-  const jwtSecret =
-    config.jwtSecret ??
+  // Generated once when not configured: in the data dir on SQLite, in the database on PostgreSQL so that
+  // every instance shares it.
+  const serverSecret = async (configured: string | undefined, name: string) =>
+    configured ??
     (database.dialect === 'postgres'
-      ? await settings.putIfAbsent(SERVER_SCOPE, 'jwt_secret', randomToken(48))
-      : loadOrCreateJwtSecret(config.dataDir));
+      ? await settings.putIfAbsent(SERVER_SCOPE, name, randomToken(48))
+      : loadOrCreateSecretFile(config.dataDir, name.replace(/_/g, '-')));
+  const jwtSecret = await serverSecret(config.jwtSecret, 'jwt_secret');
+  // Kept with the data it protects unless VIGIL_SECRETS_KEY is set: the rows stay readable when the database
+  // moves; the protection against a leaked database comes from configuring the key elsewhere.
+  const secrets = createSecretBox(config.secretsKey ?? (await settings.putIfAbsent(SERVER_SCOPE, 'secrets_key', randomToken(48))));
   const tokens = createTokenIssuer({ secret: jwtSecret, ttlSeconds: config.accessTokenTtlSeconds });
   const hasher = createPasswordHasher({ memoryKib: config.argon2MemoryKib, timeCost: config.argon2TimeCost });
   const accounts = createAccountsService({
@@ -105,7 +112,7 @@ export async function buildApp(options: BuildOptions): Promise<Vigil> {
   installAuth(app, authenticator);
   const ws = createWsHub({ bus, logger, heartbeatSeconds: config.heartbeatSeconds, authenticator });
 
-  const core: CoreContext = { config, logger, db, dialect: database.dialect, clock, bus, redis, settings, ws, accounts, apiKeys };
+  const core: CoreContext = { config, logger, db, dialect: database.dialect, clock, bus, redis, settings, secrets, ws, accounts, apiKeys };
 
   const gateway = await wireGateway(core);
   const threats = await wireThreats(core, { gateway: gateway.api });

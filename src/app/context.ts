@@ -7,6 +7,7 @@ import type { EventBus } from '../events/bus';
 import type { Clock } from '../lib/clock';
 import type { Config } from '../lib/config';
 import type { Logger } from '../lib/logger';
+import type { SecretBox } from '../lib/secret-box';
 import type { App, RouteRegistrar } from '../server/types';
 import type { WsHub } from '../server/ws-hub';
 import type { AccountsService } from '../features/accounts/accounts.service';
@@ -23,6 +24,8 @@ export interface CoreContext {
   /** Shared Redis connection when VIGIL_REDIS_URL is set (commands only; the bus holds its own subscriber). */
   redis: Redis | null;
   settings: SettingsStore;
+  /** Seals secrets before they are stored, opens them when used. */
+  secrets: SecretBox;
   ws: WsHub;
   accounts: AccountsService;
   apiKeys: ApiKeysService;

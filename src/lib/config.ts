@@ -26,6 +26,8 @@ export const configSchema = z.object({
     .optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   jwtSecret: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Key that encrypts secrets stored in the database (webhook secrets, backend credentials, alert keys). */
+  secretsKey: z.string().min(32, 'must be at least 32 characters').optional(),
   accessTokenTtlSeconds: intFromEnv(60, 86_400).default(900),
   refreshTokenTtlSeconds: intFromEnv(300, 90 * 86_400).default(30 * 86_400),
   adminUsername: z.string().trim().min(3).max(64).optional(),

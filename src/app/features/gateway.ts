@@ -77,6 +77,7 @@ export async function wireGateway(core: CoreContext): Promise<{ feature: Gateway
     maxAttempts: config.webhookMaxAttempts,
     allowPrivate: config.webhookAllowPrivate,
     background: config.backgroundJobs,
+    secrets: core.secrets,
   });
 
   let flushTimer: NodeJS.Timeout | null = null;

@@ -45,13 +45,16 @@ describe('alert rules service', () => {
   it('delivers matching anomalies on every configured channel and escalates unacknowledged ones after the timeout', async () => {
     const gateway = fakeGateway();
     const alerts = createAlertsService({
-      rules: createAlertRulesRepository(app.core.db), anomalies: createAnomaliesRepository(app.core.db), gateway, bus: app.core.bus, clock, logger: createLogger('silent'),
+      rules: createAlertRulesRepository(app.core.db), anomalies: createAnomaliesRepository(app.core.db), gateway, bus: app.core.bus, clock, logger: createLogger('silent'), secrets: app.core.secrets,
     });
     const rule = await alerts.create(user.organizationId, user.userId, {
       name: 'CPU', severity: 'critical', conditions: { metric: 'cpu', threshold: 0.9, field: 'score', operator: 'gte' },
       channels: ['slack', 'pagerduty', 'email'], channelConfig: { slack: { url: 'https://hooks.slack.com/services/a' }, pagerduty: { routingKey: 'k' } },
       escalation: { timeout: 300, escalateTo: 'manager' },
     });
+    const stored = await app.core.db.selectFrom('alert_rules').select('channels').where('id', '=', rule.id).executeTakeFirstOrThrow();
+    expect(stored.channels).toMatch(/^enc:v1:/); // Slack URLs and routing keys sealed at rest
+    expect(stored.channels).not.toContain('hooks.slack.com');
     const first = await spike('web-1');
     const second = await spike('web-2');
     const fired = await alerts.evaluate(user.organizationId, { anomaly_id: first.id, source: 'web-1', metric: 'cpu', score: first.score, severity: first.severity, explanation: first.explanation });

@@ -4,6 +4,7 @@ import type { EventBus } from '../../events/bus';
 import type { Clock } from '../../lib/clock';
 import { notFound } from '../../lib/errors';
 import { newId } from '../../lib/ids';
+import type { SecretBox } from '../../lib/secret-box';
 import type { Logger } from '../../lib/logger';
 import type { CreateAlertRuleInput } from './alert-rules.schemas';
 import type { AlertRuleRow, AlertRulesRepository } from './alert-rules.repository';
@@ -17,8 +18,8 @@ export interface DeliveryRecord {
   reason?: string;
 }
 
-function toPublicRule(row: AlertRuleRow) {
-  const channels = fromJson<StoredChannel[]>(row.channels, []);
+function toPublicRule(row: AlertRuleRow, secrets: SecretBox) {
+  const channels = channelsOf(row, secrets);
   return {
     id: row.id,
     name: row.name,
@@ -31,6 +32,9 @@ function toPublicRule(row: AlertRuleRow) {
   };
 }
 
+/** Channel targets hold webhook secrets, Slack URLs and PagerDuty routing keys: stored sealed. */
+const channelsOf = (row: Pick<AlertRuleRow, 'channels'>, secrets: SecretBox) => fromJson<StoredChannel[]>(secrets.open(row.channels), []);
+
 /**
  * Alert rules: matched against every detected anomaly (through the bus), delivered on their channels through
  * the gateway's durable outbox, escalated when still unacknowledged after the rule's timeout.
@@ -42,8 +46,10 @@ export function createAlertsService(deps: {
   bus: EventBus;
   clock: Clock;
   logger: Logger;
+  secrets: SecretBox;
 }) {
   const { rules, clock } = deps;
+  const present = (row: AlertRuleRow) => toPublicRule(row, deps.secrets);
 
   async function deliver(channels: StoredChannel[], ctx: AlertContext): Promise<DeliveryRecord[]> {
     const records: DeliveryRecord[] = [];
@@ -70,7 +76,7 @@ export function createAlertsService(deps: {
       const now = clock.now();
       const escalation = fromJson<{ timeout: number } | null>(rule.escalation, null);
       const ctx: AlertContext = { organizationId, rule: { id: rule.id, name: rule.name, severity: rule.severity }, anomaly };
-      const deliveries = await deliver(fromJson<StoredChannel[]>(rule.channels, []), ctx);
+      const deliveries = await deliver(channelsOf(rule, deps.secrets), ctx);
       await rules.insertFiring({
         id: newId(), organization_id: organizationId, rule_id: rule.id, anomaly_id: anomaly.anomaly_id, fired_at: now,
         escalate_at: escalation ? now + escalation.timeout * 1000 : null, escalated_at: null, deliveries: JSON.stringify(deliveries),
@@ -107,7 +113,7 @@ export function createAlertsService(deps: {
       // A URL as escalateTo is a webhook of its own; a name (e.g. "manager") re-alerts the rule's channels, marked escalated.
       const targets: StoredChannel[] = /^https?:\/\//i.test(escalation.escalateTo)
         ? [{ type: 'webhook', target: { url: escalation.escalateTo } }]
-        : fromJson<StoredChannel[]>(rule.channels, []);
+        : channelsOf(rule, deps.secrets);
       const deliveries = await deliver(targets, ctx);
       await rules.markEscalated(firing.id, now, JSON.stringify(deliveries));
       deps.bus.publish('alert.escalated', firing.organization_id, { rule_id: rule.id, anomaly_id: anomaly.id, escalated_to: escalation.escalateTo });
@@ -124,23 +130,23 @@ export function createAlertsService(deps: {
         name: input.name,
         severity: input.severity,
         conditions: JSON.stringify(input.conditions),
-        channels: JSON.stringify(resolveChannels(input)),
+        channels: deps.secrets.seal(JSON.stringify(resolveChannels(input))),
         escalation: input.escalation ? JSON.stringify(input.escalation) : null,
         enabled: input.enabled === false ? 0 : 1,
         created_by: userId,
         created_at: clock.now(),
       };
       await rules.insert(row);
-      return toPublicRule(row);
+      return present(row);
     },
     async list(organizationId: string, limit: number, offset: number) {
       const { items, total } = await rules.list(organizationId, limit, offset);
-      return { rules: items.map(toPublicRule), total };
+      return { rules: items.map(present), total };
     },
     async get(organizationId: string, id: string) {
       const row = await rules.find(organizationId, id);
       if (!row) throw notFound('Alert rule');
-      return toPublicRule(row);
+      return present(row);
     },
     async remove(organizationId: string, id: string) {
       if (!(await rules.remove(organizationId, id))) throw notFound('Alert rule');

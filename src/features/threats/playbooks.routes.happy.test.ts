@@ -116,7 +116,11 @@ describe('approving a brute-force playbook', () => {
     const configured = await app.app.inject({ method: 'POST', url: '/api/v1/agents/executor/configure', headers: org.headers, payload: { retry_attempts: 2 } });
     expect(configured.statusCode, configured.body).toBe(200);
     // an alert webhook that the gateway must deliver; ALERT_ADMIN either queues it or fails with the gateway's reason
-    await app.app.inject({ method: 'PUT', url: '/api/v1/threats/settings', headers: org.headers, payload: { alert_webhooks: [{ url: 'http://127.0.0.1:9/hook' }] } });
+    const put = await app.app.inject({ method: 'PUT', url: '/api/v1/threats/settings', headers: org.headers, payload: { alert_webhooks: [{ url: 'http://127.0.0.1:9/hook', secret: 'alert-signing-secret' }] } });
+    expect(put.statusCode, put.body).toBe(200);
+    expect(put.body).not.toContain('alert-signing-secret');
+    const stored = await app.core.settings.get<{ alert_webhooks: { secret: string }[] }>(org.organizationId, 'threats.settings', { alert_webhooks: [] });
+    expect(stored.alert_webhooks[0]!.secret).toMatch(/^enc:v1:/); // sealed at rest
     const threat = await bruteForce(app, org, '203.0.113.12');
     const playbook = await playbookOf(app, org, threat.threat_id);
     await approve(playbook.id, true, org);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { SecretBox } from '../../lib/secret-box';
 import type { SettingsStore } from '../../db/settings';
 import type { Clock } from '../../lib/clock';
 import { costModelOverrideSchema, mergeCostModel, type CostModel, type CostModelOverride } from './cost-model';
@@ -27,10 +28,14 @@ export interface ThreatSettings {
 }
 
 /** Per-organization threat settings: cost-model overrides and where ALERT_ADMIN steps deliver. */
-export function createThreatSettingsService(deps: { settings: SettingsStore; defaults: CostModel; clock: Clock }) {
+export function createThreatSettingsService(deps: { settings: SettingsStore; defaults: CostModel; clock: Clock; secrets: SecretBox }) {
   const empty: ThreatSettings = { cost_model: null, alert_webhooks: [] };
+  // alert webhook secrets are stored sealed and handed out opened
+  const withSecrets = (hooks: ThreatSettings['alert_webhooks'], transform: (secret: string) => string) =>
+    hooks.map((hook) => (hook.secret == null ? hook : { ...hook, secret: transform(hook.secret) }));
   async function get(organizationId: string): Promise<ThreatSettings> {
-    return { ...empty, ...(await deps.settings.get<Partial<ThreatSettings>>(organizationId, SETTINGS_KEY, {})) };
+    const stored = { ...empty, ...(await deps.settings.get<Partial<ThreatSettings>>(organizationId, SETTINGS_KEY, {})) };
+    return { ...stored, alert_webhooks: withSecrets(stored.alert_webhooks, deps.secrets.open) };
   }
   return {
     get,
@@ -43,7 +48,7 @@ export function createThreatSettingsService(deps: { settings: SettingsStore; def
         cost_model: patch.cost_model === undefined ? current.cost_model : patch.cost_model,
         alert_webhooks: patch.alert_webhooks ?? current.alert_webhooks,
       };
-      await deps.settings.put(organizationId, SETTINGS_KEY, next, deps.clock.now());
+      await deps.settings.put(organizationId, SETTINGS_KEY, { ...next, alert_webhooks: withSecrets(next.alert_webhooks, deps.secrets.seal) }, deps.clock.now());
       return this.describe(organizationId);
     },
     async describe(organizationId: string) {

@@ -5,6 +5,7 @@ import { AppError, forbidden, notFound } from '../../../lib/errors';
 import { newId } from '../../../lib/ids';
 import type { Logger } from '../../../lib/logger';
 import type { Config } from '../../../lib/config';
+import type { SecretBox } from '../../../lib/secret-box';
 import type { Principal } from '../../../server/types';
 import { type BackendConfig, backendConfigByType, locatorOf, maskBackendConfig } from './backends/config';
 import { BackendUnavailableError } from './backends/driver';
@@ -27,12 +28,14 @@ export function createBackendsService(deps: {
   logger: Logger;
   config: Config;
   defaultOrganizationId: () => Promise<string>;
+  /** Backend configurations hold credentials: stored sealed. */
+  secrets: SecretBox;
 }) {
   const { repo, clock } = deps;
   const discoveredOnce = new Set<string>();
 
   function present(row: BackendRow) {
-    const config = maskBackendConfig(row.type, fromJson<Record<string, unknown>>(row.config, {}));
+    const config = maskBackendConfig(row.type, fromJson<Record<string, unknown>>(deps.secrets.open(row.config), {}));
     return {
       id: row.id,
       name: row.name,
@@ -56,7 +59,7 @@ export function createBackendsService(deps: {
       organization_id: organizationId,
       name,
       type: config.type,
-      config: toJson(config),
+      config: deps.secrets.seal(toJson(config)),
       locator: locatorOf(config),
       source,
       read_only: readOnly ? 1 : 0,

@@ -45,7 +45,7 @@ void _sameShape;
  */
 export function createStateModule(core: CoreContext): StateModule {
   const repo = createStateRepository(core.db);
-  const drivers = createDriverRegistry();
+  const drivers = createDriverRegistry((stored) => core.secrets.open(stored));
   const store = createStateStore({ repo, drivers, clock: core.clock, logger: core.logger });
   const backends = createBackendsService({
     repo,
@@ -55,6 +55,7 @@ export function createStateModule(core: CoreContext): StateModule {
     logger: core.logger,
     config: core.config,
     defaultOrganizationId: () => core.accounts.defaultOrganizationId(),
+    secrets: core.secrets,
   });
   const locks = createLocksService({ repo, clock: core.clock, bus: core.bus });
   const state = createStateService({ repo, store, drivers, backends, locks, bus: core.bus, clock: core.clock });

@@ -79,6 +79,9 @@ describe('backends', () => {
     expect(created.body.data.config).toMatchObject({ bucket: 'tf-states', secret_access_key: '********', access_key_id: '********1234' });
     const fetched = await call('GET', `/api/v1/backends/${created.body.data.id}`);
     expect(JSON.stringify(fetched.body)).not.toContain('super-secret-value');
+    const stored = await app.core.db.selectFrom('state_backends').select('config').where('id', '=', created.body.data.id).executeTakeFirstOrThrow();
+    expect(stored.config).toMatch(/^enc:v1:/); // sealed at rest
+    expect(stored.config).not.toContain('super-secret-value');
     const test = await call('POST', `/api/v1/backends/${created.body.data.id}/test`);
     expect(test.body.data.status).toBe('failed');
     expect(test.body.data.message).toContain('S3 backend tf-states');

@@ -4,10 +4,12 @@ import type { Logger } from '../../../lib/logger';
 import { retryDelayMs } from './backoff';
 import { postJson, type SendResult } from './sender';
 import { signedHeaders } from './signing';
+import { openNullable, type SecretBox } from '../../../lib/secret-box';
 import type { DeliveryRow, WebhooksRepository } from './webhooks.repository';
 import { fromJson } from '../../../db/columns';
 
 export interface DeliveryWorkerDeps {
+  secrets: SecretBox;
   repo: WebhooksRepository;
   clock: Clock;
   logger: Logger;
@@ -41,9 +43,9 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
 
   async function attempt(row: DeliveryRow, now: number, summary: ProcessSummary) {
     const sentAt = clock.now();
-    const headers = { ...fromJson<Record<string, string>>(row.headers, {}), ...signedHeaders(row.secret, row.id, Math.floor(sentAt / 1000), row.body) };
     let result: SendResult;
     try {
+      const headers = { ...fromJson<Record<string, string>>(row.headers, {}), ...signedHeaders(openNullable(deps.secrets, row.secret), row.id, Math.floor(sentAt / 1000), row.body) };
       result = await postJson({ url: row.url, body: row.body, headers, timeoutMs: deps.timeoutMs, allowPrivate: deps.allowPrivate });
     } catch (error) {
       result = { statusCode: null, error: error instanceof Error ? error.message : 'send failed', durationMs: 0 };

@@ -77,7 +77,9 @@ describe('webhooks', () => {
     expect(created).toMatchObject({ url: 'http://127.0.0.1:9/x', events: ['rate_limit.exceeded', 'api_key.created', 'api_key.revoked'], active: true, status: 'active' });
     expect(created.secret).toMatch(/^whsec_[A-Za-z0-9+/]{32}$/);
     const stored = await app.core.db.selectFrom('webhooks').selectAll().where('id', '=', created.id).executeTakeFirstOrThrow();
-    expect(stored.secret).toBe(created.secret);
+    expect(stored.secret).toMatch(/^enc:v1:/); // sealed at rest
+    expect(stored.secret).not.toContain(created.secret.slice('whsec_'.length));
+    expect(app.core.secrets.open(stored.secret)).toBe(created.secret);
 
     const list = json(await app.app.inject({ method: 'GET', url: '/api/v1/webhooks', headers: user.headers })).data;
     expect(list.items.map((w: any) => w.id)).toContain(created.id);

@@ -9,6 +9,7 @@ import { newId } from '../../../lib/ids';
 import type { Logger } from '../../../lib/logger';
 import type { Principal } from '../../../server/types';
 import { createDeliveryWorker } from './delivery.worker';
+import { sealNullable, type SecretBox } from '../../../lib/secret-box';
 import { parseDestination, privateDestinationReason } from './destination';
 import { generateSecret } from './signing';
 import type { DeliveryRow, WebhookRow, WebhooksRepository } from './webhooks.repository';
@@ -48,9 +49,11 @@ export function createWebhooksService(deps: {
   maxAttempts: number;
   allowPrivate: boolean;
   background: boolean;
+  /** Webhook secrets are stored sealed and opened only to sign. */
+  secrets: SecretBox;
 }) {
   const { repo, clock, bus } = deps;
-  const worker = createDeliveryWorker({ repo, clock, logger: deps.logger, timeoutMs: deps.timeoutMs, allowPrivate: deps.allowPrivate, background: deps.background });
+  const worker = createDeliveryWorker({ repo, clock, logger: deps.logger, secrets: deps.secrets, timeoutMs: deps.timeoutMs, allowPrivate: deps.allowPrivate, background: deps.background });
 
   async function checkDestination(raw: string, field: string): Promise<string> {
     const parsed = parseDestination(raw);
@@ -123,7 +126,7 @@ export function createWebhooksService(deps: {
         id: newId(),
         organization_id: principal.organizationId,
         url,
-        secret,
+        secret: deps.secrets.seal(secret),
         events: toJson([...new Set(input.events)]),
         description: input.description ?? null,
         status: 'active',
@@ -208,7 +211,7 @@ export function createWebhooksService(deps: {
         origin: delivery.origin,
         event: delivery.event,
         url: parsed.url.toString(),
-        secret: delivery.secret ?? null,
+        secret: sealNullable(deps.secrets, delivery.secret),
         headers: delivery.headers ?? {},
         body: JSON.stringify(delivery.body ?? null),
       });

@@ -7,7 +7,8 @@ import { createPgDriver } from './pg';
 import { createS3Driver } from './s3';
 
 /** One driver per stored backend (pools and clients are reused), rebuilt when the row changes. */
-export function createDriverRegistry() {
+/** `openConfig` turns the stored (sealed) configuration text back into JSON text. */
+export function createDriverRegistry(openConfig: (stored: string) => string = (stored) => stored) {
   const drivers = new Map<string, { stamp: number; driver: BackendDriver }>();
   return {
     /** null for `http` (Vigil's own states live in the database, not behind a driver). */
@@ -16,7 +17,7 @@ export function createDriverRegistry() {
       const cached = drivers.get(row.id);
       if (cached && cached.stamp === row.updated_at) return cached.driver;
       void cached?.driver.close();
-      const raw = fromJson<Record<string, unknown>>(row.config, {});
+      const raw = fromJson<Record<string, unknown>>(openConfig(row.config), {});
       let driver: BackendDriver;
       if (row.type === 'local') driver = createLocalDriver(backendConfigByType.local.parse(raw) as LocalConfig);
       else if (row.type === 'pg') driver = createPgDriver(backendConfigByType.pg.parse(raw) as PgConfig);

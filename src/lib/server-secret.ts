@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomToken } from './crypto';
 
-/** VIGIL_JWT_SECRET, or a secret generated once and kept in the data dir (mode 0600). */
-export function loadOrCreateJwtSecret(dataDir: string): string {
-  const file = path.join(dataDir, 'jwt-secret');
+/** A secret generated once and kept in the data dir (mode 0600), e.g. the JWT signing secret. */
+export function loadOrCreateSecretFile(dataDir: string, name: string): string {
+  const file = path.join(dataDir, name);
   try {
     const existing = fs.readFileSync(file, 'utf8').trim();
     if (existing.length >= 32) return existing;
