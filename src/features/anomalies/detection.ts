@@ -1,6 +1,6 @@
 import { newErrorRateState, observeErrorLine, type ErrorRateState } from './detectors/error-rate';
 import { isErrorLevel, newTemplateState, observeLogLine, type TemplateState } from './detectors/log-templates';
-import { explain, formatNumber, newSeriesState, observe, severityOf, type PointScore, type SeriesState, type Severity } from './detectors/series';
+import { explain, formatNumber, newSeriesState, observe, recurringNote, severityOf, type PointScore, type SeriesState, type Severity } from './detectors/series';
 
 /** An event as the detectors see it (validated and normalised by the ingest schemas). */
 export interface IngestEvent {
@@ -97,7 +97,7 @@ export function detect(events: IngestEvent[], states: StateAccess, extraScorer?:
         eventIndex: index, kind: 'trace_latency', seriesKey: key, source: event.source, metric: `latency:${event.name ?? ''}`,
         value: duration, expected: result.expected, score: result.score, severity: result.severity, isAnomaly: result.isAnomaly && result.deviation > 0,
         detector: result.detector,
-        explanation: `span ${event.name} took ${formatNumber(duration)} ms on ${event.source}, ${direction} than usual (typical ${formatNumber(result.expected)} ms; ${formatNumber(Math.abs(result.deviation))} std in log scale)`,
+        explanation: `span ${event.name} took ${formatNumber(duration)} ms on ${event.source}, ${direction} than usual (typical ${formatNumber(result.expected)} ms; ${formatNumber(Math.abs(result.deviation))} std in log scale)${recurringNote(result)}`,
       });
       return;
     }

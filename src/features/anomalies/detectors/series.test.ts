@@ -128,4 +128,43 @@ describe('series detector', () => {
     expect(restored.slow?.n).toBe(1);
     expect(observe(restored, { value: 100, timestamp: start + 401 * 60_000 }).isAnomaly).toBe(true);
   });
+
+  it('damps a spike of the size the series produces every day, but reports a clearly larger one', () => {
+    const rand = noise(6);
+    const state = newSeriesState();
+    const step = 5 * 60_000;
+    const daily: ReturnType<typeof observe>[] = [];
+    let laterAlarms = 0;
+    let t = start;
+    for (let i = 0; i < 288 * 8; i++, t += step) {
+      // A one-point job spike every day at 03:00 (a little earlier or later each day), of about the same size.
+      const day = Math.floor(i / 288);
+      const spike = i % 288 === 36 + (day % 3);
+      const r = observe(state, { value: spike ? 60 + rand() * 4 : 10 + rand() * 2, timestamp: t });
+      if (spike) daily.push(r);
+      if (day >= 4 && r.isAnomaly) laterAlarms++;
+    }
+    // The first days' spikes are reported; once four similar ones were seen in a week they are damped.
+    expect(daily.slice(0, 4).every((r) => r.isAnomaly)).toBe(true);
+    const later = daily.slice(4);
+    expect(later.every((r) => !r.isAnomaly && r.recurring! >= 4)).toBe(true);
+    // The change detectors' echo of a damped spike is damped too: nothing alarms on those days.
+    expect(laterAlarms).toBe(0);
+    expect(explain('cpu', 'web-1', 61, later[0]!)).toMatch(/^cpu .* std above normal for web-1 \(value 61, mean .*\); a recurring spike \(\d similar ones in the last 7 days\), score halved$/);
+    // A clearly larger spike is news.
+    for (let i = 0; i < 40; i++, t += step) observe(state, { value: 10 + rand() * 2, timestamp: t });
+    const big = observe(state, { value: 150, timestamp: t });
+    expect(big.isAnomaly).toBe(true);
+    expect(big.recurring).toBeUndefined();
+    expect(JSON.stringify(state).length).toBeLessThan(2048);
+  });
+
+  it('resumes from a checkpoint written before recurring spikes were remembered', () => {
+    const state = newSeriesState();
+    for (let i = 0; i < 400; i++) observe(state, { value: 10 + (i % 5), timestamp: start + i * 60_000 });
+    const { recent: _r, echo: _e, ...old } = state;
+    const restored = JSON.parse(JSON.stringify(old)) as typeof state;
+    expect(observe(restored, { value: 100, timestamp: start + 401 * 60_000 }).isAnomaly).toBe(true);
+    expect(restored.recent).toHaveLength(1);
+  });
 });

@@ -27,6 +27,13 @@ export interface SeriesState {
   shift: LevelShiftState;
   /** Slow mean-shift detector (absent in checkpoints written before it existed; started on first use). */
   slow?: SlowShiftState;
+  /**
+   * Recent spike candidates (scores at or above the threshold), oldest first, at most `TUNING.recurKeep`:
+   * [timestamp, signed excess of the value over the expectation, in learned units]. Absent in older checkpoints.
+   */
+  recent?: [number, number][];
+  /** Points left during which the change detectors' reaction to a recurring spike is damped like it. */
+  echo?: number;
 }
 
 export interface PointScore {
@@ -38,6 +45,8 @@ export interface PointScore {
   expected: number;
   detector: string;
   kind: string;
+  /** When the score was damped as a recurring spike: how many similar spikes the series had in `recurDays`. */
+  recurring?: number;
 }
 
 export const BASE_THRESHOLD = 0.7;
@@ -66,6 +75,23 @@ export const TUNING = {
    * beyond this many times (a series whose model does not fit at all, tail factor in the tens, stays quiet).
    */
   slowHeadroom: 4,
+  /**
+   * Recurring spikes: a spike that would be an anomaly is "recurring" when at least `recurMin` earlier spike
+   * candidates of the same direction in the last `recurDays` days were about as large (its excess over the
+   * expectation between `recurLow` and `recurRatio` times theirs); its score is then multiplied by `recurDamp`.
+   * Clearly larger spikes, spikes of a new size and spikes coming sooner than `recurFaster` times the shortest
+   * earlier gap between the similar ones (a pattern getting denser) pass. `recurRatio` 0 disables it.
+   */
+  recurRatio: 1.2,
+  recurLow: 0.8,
+  recurMin: 4,
+  recurDays: 7,
+  recurFaster: 0.5,
+  recurDamp: 0.5,
+  /** Spike candidates remembered per series (time and excess). */
+  recurKeep: 8,
+  /** Points after a recurring spike during which the change detectors (which react to it) are damped alike. */
+  recurEcho: 20,
 };
 /** |deviation| 99th percentile of Gaussian noise: where a new series' tail estimate starts. */
 const GAUSSIAN_TAIL = 2.6;
@@ -119,6 +145,24 @@ export function observe(state: SeriesState, raw: Observation): PointScore {
     }
   }
   let score = bestScore;
+  // The change detectors echo a recurring spike for a few points after it; those echoes are damped alike.
+  if (state.echo) {
+    if (best[0] !== robust.name) score *= TUNING.recurDamp;
+    state.echo -= 1;
+  }
+  // A spike of the size this series keeps producing (e.g. a daily job) is damped; the first ones pass.
+  let recurring = 0;
+  if (TUNING.recurRatio > 0 && best[0] === robust.name && score >= state.threshold) {
+    const excess = observation.value - best[1].expected;
+    recurring = recurrence(state, excess, observation.timestamp);
+    if (recurring > 0) {
+      score *= TUNING.recurDamp;
+      state.echo = TUNING.recurEcho;
+    }
+    const recent = (state.recent ??= []);
+    recent.push([observation.timestamp, Number(excess.toPrecision(4))]);
+    if (recent.length > TUNING.recurKeep) recent.splice(0, recent.length - TUNING.recurKeep);
+  }
   const inCooldown = state.sinceAlarm < TUNING.cooldown;
   if (inCooldown && score <= state.lastAlarmScore) score *= 0.5;
   const spotDeviation = Math.abs(verdicts[0]![1].deviation);
@@ -138,7 +182,33 @@ export function observe(state: SeriesState, raw: Observation): PointScore {
   slow.learn(state.slow, deseasoned);
   const [detector, verdict] = best;
   const expected = state.log ? Math.expm1(verdict.expected) : verdict.expected;
-  return { score: round(score), isAnomaly, severity: severityOf(score), deviation: round(verdict.deviation, 2), expected: round(expected), detector, kind: verdict.kind };
+  const result: PointScore = { score: round(score), isAnomaly, severity: severityOf(score), deviation: round(verdict.deviation, 2), expected: round(expected), detector, kind: verdict.kind };
+  if (recurring > 0) result.recurring = recurring;
+  return result;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * How many earlier spike candidates of the same direction within `recurDays` this one resembles (its excess
+ * between `recurLow` and `recurRatio` times theirs) when there are at least `recurMin` of them; 0 (not recurring)
+ * otherwise, or when it comes clearly sooner after the last of them than they ever came after one another.
+ */
+function recurrence(state: SeriesState, excess: number, timestamp: number): number {
+  const size = Math.abs(excess);
+  let similar = 0;
+  let last = Number.NaN;
+  let shortestGap = Number.POSITIVE_INFINITY;
+  for (const [at, earlier] of state.recent ?? []) {
+    if (timestamp - at > TUNING.recurDays * DAY_MS || Math.sign(earlier) !== Math.sign(excess)) continue;
+    if (size > TUNING.recurRatio * Math.abs(earlier) || size < TUNING.recurLow * Math.abs(earlier)) continue;
+    similar++;
+    if (at - last < shortestGap) shortestGap = at - last;
+    last = at;
+  }
+  if (similar < Math.max(2, TUNING.recurMin)) return 0;
+  // Coming clearly sooner than it ever recurred before is news (a pattern getting denser).
+  return timestamp - last < TUNING.recurFaster * shortestGap ? 0 : similar;
 }
 
 /** False-positive feedback: the value becomes normal for this series and its threshold rises above the score. */
@@ -163,7 +233,14 @@ export function explain(metric: string, source: string, value: number, result: P
       : result.kind === 'sustained shift'
         ? `has stayed ${direction} its usual level for a while (${distance} times its usual drift)`
         : `${distance} std ${direction} normal`;
-  return `${metric} ${what} for ${source} (value ${formatNumber(value)}, mean ${formatNumber(result.expected)})`;
+  return `${metric} ${what} for ${source} (value ${formatNumber(value)}, mean ${formatNumber(result.expected)})${recurringNote(result)}`;
+}
+
+/** "; a recurring spike (5 similar ones in the last 7 days), score halved" when the score was damped for it. */
+export function recurringNote(result: PointScore): string {
+  if (!result.recurring) return '';
+  const damp = TUNING.recurDamp === 0.5 ? 'halved' : `× ${formatNumber(TUNING.recurDamp)}`;
+  return `; a recurring spike (${result.recurring} similar ones in the last ${formatNumber(TUNING.recurDays)} days), score ${damp}`;
 }
 
 export function formatNumber(value: number): string {
