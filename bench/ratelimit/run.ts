@@ -62,6 +62,15 @@ async function redisDecisions(url: string, algorithm: Algorithm, inFlight = 64) 
 async function httpComparisons() {
   const plain = await bareServer();
   const ours = await bareServer(installVigilLimiter);
+  // The three X-RateLimit-* headers every limited response must carry, with no decision behind them.
+  const headersOnly = await bareServer((app) => {
+    app.addHook('onRequest', (_request, reply, done) => {
+      reply.header('x-ratelimit-limit', '1000000');
+      reply.header('x-ratelimit-remaining', '999999');
+      reply.header('x-ratelimit-reset', '1764470000');
+      done();
+    });
+  });
   const peer = await bareServer(async (app) => {
     await app.register(rateLimit, { max: 1e9, timeWindow: 60_000 });
   });
@@ -69,6 +78,7 @@ async function httpComparisons() {
   const on = await vigilServer({ rateLimitsEnabled: true });
   const names = {
     bare: 'bare Fastify route',
+    bareHeaders: 'bare route + the 3 headers only',
     bareOurs: 'bare route + Vigil limiter hook (memory)',
     barePeer: 'bare route + @fastify/rate-limit',
     off: 'Vigil GET /api/v1/version, limits off',
@@ -77,6 +87,7 @@ async function httpComparisons() {
   const results = await compare(
     [
       { name: names.bare, url: plain.url },
+      { name: names.bareHeaders, url: headersOnly.url },
       { name: names.bareOurs, url: ours.url },
       { name: names.barePeer, url: peer.url },
       { name: names.off, url: `${off.base}/api/v1/version` },
@@ -84,14 +95,16 @@ async function httpComparisons() {
     ],
     { seconds, connections, rounds },
   );
-  await Promise.all([plain.close(), ours.close(), peer.close(), off.close(), on.close()]);
+  await Promise.all([plain.close(), headersOnly.close(), ours.close(), peer.close(), off.close(), on.close()]);
 
   const rps = (name: string) => results.get(name)!.rps;
   console.log(`\nHTTP throughput (autocannon, ${connections} connections, median of ${rounds} interleaved ${seconds} s runs, client in the same process)`);
   for (const [name, r] of results) console.log(`  ${name.padEnd(46)} ${fmt(r.rps).padStart(8)} req/s   p99 ${r.p99} ms`);
   const ratio = (a: number, b: number) => `${(a / b).toFixed(3)}x (${((1 - a / b) * 100).toFixed(1)}% overhead)`;
   console.log(`  Vigil limits on / off:                  ${ratio(rps(names.on), rps(names.off))}, goal < 5%`);
+  console.log(`  bare + headers only / bare:             ${ratio(rps(names.bareHeaders), rps(names.bare))}`);
   console.log(`  bare + Vigil limiter / bare:            ${ratio(rps(names.bareOurs), rps(names.bare))}`);
+  console.log(`  Vigil limiter / headers only:           ${ratio(rps(names.bareOurs), rps(names.bareHeaders))} (the decision itself)`);
   console.log(`  bare + @fastify/rate-limit / bare:      ${ratio(rps(names.barePeer), rps(names.bare))}`);
   console.log(`  Vigil limiter / @fastify/rate-limit:    ${(rps(names.bareOurs) / rps(names.barePeer)).toFixed(3)}x`);
 }

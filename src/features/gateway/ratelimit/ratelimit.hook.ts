@@ -1,10 +1,10 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { toIso } from '../../../lib/clock';
 import { AppError } from '../../../lib/errors';
 import type { Logger } from '../../../lib/logger';
 import type { App } from '../../../server/types';
 import { decisive } from './algorithms';
-import { rulesFor, subjectOf } from './policy';
+import { rulesFor, subjectOf, type LimitOverride, type RateLimitConfig } from './policy';
 import type { RateLimitService } from './ratelimit.service';
 import type { LimitStore, StoreDecision } from './stores';
 
@@ -45,41 +45,55 @@ export function installRateLimitHook(app: App, deps: RateLimitHookDeps) {
   const warn = throttledWarn(deps.logger, 10_000);
 
   let defaultOrganization: string | null = null;
+  type Decided = { decision: StoreDecision; organizationId: string; subjectKey: string };
 
-  // Cached values are used without an await; only a cold cache or the Redis store waits.
-  async function decide(request: FastifyRequest, path: string) {
+  function decideWith(request: FastifyRequest, path: string, organizationId: string, config: RateLimitConfig, overrides: LimitOverride[]) {
+    const subject = subjectOf(request.principal, request.ip);
+    return { rules: rulesFor({ config, subject, path, overrides }), algorithm: config.algorithm, organizationId, subjectKey: `${subject.type}:${subject.value}` };
+  }
+
+  /** With warm caches and the in-memory store a decision needs no await: the common case stays synchronous. */
+  function decideSync(request: FastifyRequest, path: string): Decided | null {
+    if (!store.decideNow) return null;
+    const organizationId = request.principal?.organizationId ?? defaultOrganization;
+    if (!organizationId) return null;
+    const config = limits.cachedConfig(organizationId);
+    const overrides = limits.cachedOverridesFor(request.principal, request.ip);
+    if (!config || !overrides) return null;
+    const { rules, algorithm, subjectKey } = decideWith(request, path, organizationId, config, overrides);
+    return { decision: store.decideNow(algorithm, rules), organizationId, subjectKey };
+  }
+
+  async function decide(request: FastifyRequest, path: string): Promise<Decided> {
     const principal = request.principal;
     const organizationId = principal?.organizationId ?? defaultOrganization ?? (defaultOrganization = await deps.defaultOrganizationId());
     const config = limits.cachedConfig(organizationId) ?? (await limits.configFor(organizationId));
     const overrides = limits.cachedOverridesFor(principal, request.ip) ?? (await limits.overridesFor(principal, request.ip));
-    const subject = subjectOf(principal, request.ip);
-    const rules = rulesFor({ config, subject, path, overrides });
-    const decision = store.decideNow ? store.decideNow(config.algorithm, rules) : await store.decide(config.algorithm, rules);
-    return { decision, organizationId, subjectKey: `${subject.type}:${subject.value}` };
+    const { rules, algorithm, subjectKey } = decideWith(request, path, organizationId, config, overrides);
+    const decision = store.decideNow ? store.decideNow(algorithm, rules) : await store.decide(algorithm, rules);
+    return { decision, organizationId, subjectKey };
   }
 
-  app.addHook('onRequest', async (request, reply) => {
-    const path = request.url.split('?', 1)[0]!;
-    if (isExempt(request, path)) return;
-    let result: { decision: StoreDecision; organizationId: string; subjectKey: string };
-    try {
-      result = await decide(request, path);
-    } catch (error) {
-      if (failMode === 'open') {
-        warn(error, 'rate limits: store unavailable, admitting requests (VIGIL_RATE_LIMIT_FAIL=open)');
-        return;
-      }
-      warn(error, 'rate limits: store unavailable, refusing requests (VIGIL_RATE_LIMIT_FAIL=closed)');
-      throw new AppError({ code: 'SERVICE_UNAVAILABLE', message: 'Rate limiting is temporarily unavailable; retry shortly', headers: { 'retry-after': '1' } });
+  /** The store failed: admit (open) or refuse with 503 (closed), with a throttled warning either way. */
+  function unavailable(error: unknown): AppError | undefined {
+    if (failMode === 'open') {
+      warn(error, 'rate limits: store unavailable, admitting requests (VIGIL_RATE_LIMIT_FAIL=open)');
+      return undefined;
     }
+    warn(error, 'rate limits: store unavailable, refusing requests (VIGIL_RATE_LIMIT_FAIL=closed)');
+    return new AppError({ code: 'SERVICE_UNAVAILABLE', message: 'Rate limiting is temporarily unavailable; retry shortly', headers: { 'retry-after': '1' } });
+  }
+
+  /** Sets the X-RateLimit-* headers; returns the 429 when the request is refused. */
+  function apply(request: FastifyRequest, reply: FastifyReply, path: string, result: Decided): AppError | undefined {
     const { decision, organizationId, subjectKey } = result;
     const outcome = decisive(decision.outcomes, decision.admitted);
-    if (!outcome) return;
+    if (!outcome) return undefined;
     const resetSeconds = Math.ceil(outcome.resetAtMs / 1000);
     reply.header('x-ratelimit-limit', String(outcome.rule.limit));
     reply.header('x-ratelimit-remaining', String(outcome.remaining));
     reply.header('x-ratelimit-reset', String(resetSeconds));
-    if (decision.admitted) return;
+    if (decision.admitted) return undefined;
 
     const retryAfter = Math.max(1, Math.ceil(outcome.retryAfterMs / 1000));
     const principal = request.principal;
@@ -96,7 +110,7 @@ export function installRateLimitHook(app: App, deps: RateLimitHookDeps) {
       subjectKey,
       ruleKey: outcome.rule.key,
     });
-    throw new AppError({
+    return new AppError({
       code: 'RATE_LIMIT_EXCEEDED',
       message: `Rate limit exceeded. Try again in ${retryAfter} seconds.`,
       headers: {
@@ -108,5 +122,22 @@ export function installRateLimitHook(app: App, deps: RateLimitHookDeps) {
       extra: { retry_after: retryAfter },
       details: { limit: outcome.rule.limit, current: outcome.current, reset_at: toIso(outcome.resetAtMs), limit_type: outcome.rule.limitType },
     });
+  }
+
+  // Callback style, not async: the synchronous path then costs no promise per request.
+  app.addHook('onRequest', (request, reply, done) => {
+    const path = request.url.split('?', 1)[0]!;
+    if (isExempt(request, path)) return done();
+    let now: Decided | null;
+    try {
+      now = decideSync(request, path);
+    } catch (error) {
+      return done(unavailable(error));
+    }
+    if (now) return done(apply(request, reply, path, now));
+    decide(request, path).then(
+      (result) => done(apply(request, reply, path, result)),
+      (error: unknown) => done(unavailable(error)),
+    );
   });
 }
