@@ -1,4 +1,4 @@
-import type { Kysely, Transaction, Selectable } from 'kysely';
+import { CompiledQuery, type Kysely, type Transaction, type Selectable } from 'kysely';
 import type { Database } from '../../db/schema';
 import type { UsersTable, RefreshTokensTable } from '../../db/tables/core';
 
@@ -7,6 +7,7 @@ export type RefreshTokenRow = Selectable<RefreshTokensTable>;
 type Db = Kysely<Database> | Transaction<Database>;
 
 export function createAccountsRepository(db: Kysely<Database>) {
+  const userByIdSql = db.selectFrom('users').selectAll().where('id', '=', '').compile().sql;
   return {
     async insertOrganization(org: { id: string; name: string; created_at: number }, trx?: Db) {
       await (trx ?? db).insertInto('organizations').values(org).execute();
@@ -25,8 +26,11 @@ export function createAccountsRepository(db: Kysely<Database>) {
         .where((eb) => eb.or([eb('username', '=', login), eb('email', '=', normalized)]))
         .executeTakeFirst();
     },
+    /** On every authenticated request whose user is not cached, and on profile reads: compiled once. */
     async findUserById(id: string, trx?: Db) {
-      return (trx ?? db).selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+      if (trx) return trx.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+      const { rows } = await db.executeQuery<Selectable<UsersTable>>(CompiledQuery.raw(userByIdSql, [id]));
+      return rows[0];
     },
     async findUserInOrg(organizationId: string, idOrName: string, trx?: Db) {
       return (trx ?? db)
