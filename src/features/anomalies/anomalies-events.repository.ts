@@ -1,13 +1,13 @@
-import { CompiledQuery, SqliteAdapter, type Insertable, type Kysely, type Selectable, type Transaction } from 'kysely';
+import type { Insertable, Kysely, Selectable, Transaction } from 'kysely';
+import { insertRows, isSingleStatement } from '../../db/bulk-insert';
 import type { Database } from '../../db/schema';
 import type { AnomalyEventsTable } from '../../db/tables/anomalies';
 
 export type EventRow = Selectable<AnomalyEventsTable>;
 type Db = Kysely<Database> | Transaction<Database>;
 
-/** Rows per INSERT: 15 columns each stays well under both drivers' parameter limits. */
-export const EVENTS_PER_STATEMENT = 500;
-const CHUNK = EVENTS_PER_STATEMENT;
+/** Ids per `in (...)` list: well under both drivers' parameter limits. */
+const CHUNK = 500;
 
 export interface EventFilter {
   type?: 'metric' | 'log' | 'trace';
@@ -28,32 +28,11 @@ export function createEventsRepository(db: Kysely<Database>) {
     return query;
   }
 
-  // SQLite runs one prepared single-row INSERT per row about 30% faster than multi-row VALUES (no round
-  // trips to save in-process); PostgreSQL wants few statements.
-  const perRow = db.getExecutor().adapter instanceof SqliteAdapter;
-
-  async function insertRows(target: Db, rows: Insertable<AnomalyEventsTable>[]) {
-    if (perRow) {
-      const columns = Object.keys(rows[0]!) as (keyof Insertable<AnomalyEventsTable>)[];
-      const first = Object.fromEntries(columns.map((c) => [c, rows[0]![c] ?? null])) as Insertable<AnomalyEventsTable>;
-      const { sql } = target.insertInto('anomaly_events').values(first).compile();
-      for (const row of rows) await target.executeQuery(CompiledQuery.raw(sql, columns.map((c) => row[c] ?? null)));
-      return;
-    }
-    for (let i = 0; i < rows.length; i += CHUNK) {
-      await target.insertInto('anomaly_events').values(rows.slice(i, i + CHUNK)).execute();
-    }
-  }
-
   return {
     /** Stores all rows or none: in the given transaction, else in one statement or a transaction of its own. */
     async insertMany(rows: Insertable<AnomalyEventsTable>[], trx?: Db) {
-      if (rows.length === 0) return;
-      if (!trx && (rows.length > CHUNK || (perRow && rows.length > 1))) {
-        await db.transaction().execute((own) => insertRows(own, rows));
-        return;
-      }
-      await insertRows(trx ?? db, rows);
+      if (trx || isSingleStatement(db, rows.length)) await insertRows(trx ?? db, 'anomaly_events', rows);
+      else await db.transaction().execute((own) => insertRows(own, 'anomaly_events', rows));
     },
     async list(organizationId: string, filter: EventFilter, limit: number, offset: number) {
       const [items, count] = await Promise.all([

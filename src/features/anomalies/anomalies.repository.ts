@@ -1,6 +1,7 @@
 import type { Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely';
 import type { Database } from '../../db/schema';
 import type { AnomaliesTable } from '../../db/tables/anomalies';
+import { insertRows } from '../../db/bulk-insert';
 
 export type AnomalyRow = Selectable<AnomaliesTable>;
 type Db = Kysely<Database> | Transaction<Database>;
@@ -28,7 +29,7 @@ export function createAnomaliesRepository(db: Kysely<Database>) {
 
   return {
     async insertMany(rows: Insertable<AnomaliesTable>[], trx?: Db) {
-      for (let i = 0; i < rows.length; i += 200) await (trx ?? db).insertInto('anomalies').values(rows.slice(i, i + 200)).execute();
+      await insertRows(trx ?? db, 'anomalies', rows);
     },
     async list(organizationId: string, filter: AnomalyFilter, limit: number, offset: number) {
       const [items, count] = await Promise.all([

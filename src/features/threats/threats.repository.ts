@@ -1,6 +1,7 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Database } from '../../db/schema';
 import type { ThreatLogLinesTable, ThreatTimelineTable, ThreatsTable } from '../../db/tables/threats';
+import { insertRows } from '../../db/bulk-insert';
 
 export type ThreatRow = Selectable<ThreatsTable>;
 export type TimelineRow = Selectable<ThreatTimelineTable>;
@@ -101,7 +102,7 @@ export function createThreatsRepository(db: Kysely<Database>) {
     },
 
     async insertLogLines(rows: LogLineRow[], trx: Db = db) {
-      for (let i = 0; i < rows.length; i += 200) await trx.insertInto('threat_log_lines').values(rows.slice(i, i + 200)).execute();
+      await insertRows(trx, 'threat_log_lines', rows);
     },
     /** Lines of the same source IP or user within [from, to], oldest first. */
     async relatedLogLines(organizationId: string, criteria: { sourceIp: string | null; user: string | null; from: number; to: number; limit: number }) {

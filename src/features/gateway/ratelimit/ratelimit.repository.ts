@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../../../db/schema';
 import type { RateLimitEventsTable, RateLimitOverridesTable } from '../../../db/tables/gateway';
+import { insertRows } from '../../../db/bulk-insert';
 
 export type RateLimitEventRow = Selectable<RateLimitEventsTable>;
 export type OverrideRow = Selectable<RateLimitOverridesTable>;
@@ -21,7 +22,7 @@ export function createRateLimitRepository(db: Kysely<Database>) {
       // Bounded chunks keep every statement under SQLite's and pg's parameter limits; one transaction keeps a
       // retried batch from being stored twice.
       await db.transaction().execute(async (trx) => {
-        for (let i = 0; i < rows.length; i += 500) await trx.insertInto('rate_limit_events').values(rows.slice(i, i + 500)).execute();
+        await insertRows(trx, 'rate_limit_events', rows);
       });
     },
     async listEvents(filter: RateLimitEventFilter) {

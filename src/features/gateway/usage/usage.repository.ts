@@ -2,6 +2,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../../../db/schema';
 import type { ApiUsageTable } from '../../../db/tables/gateway';
 import type { BucketTotals } from './buckets';
+import { insertRows } from '../../../db/bulk-insert';
 
 export type UsageRow = Selectable<ApiUsageTable>;
 
@@ -19,7 +20,7 @@ export function createUsageRepository(db: Kysely<Database>) {
     async insertMany(rows: UsageRow[]) {
       if (rows.length === 0) return;
       await db.transaction().execute(async (trx) => {
-        for (let i = 0; i < rows.length; i += 500) await trx.insertInto('api_usage').values(rows.slice(i, i + 500)).execute();
+        await insertRows(trx, 'api_usage', rows);
       });
     },
     /** Per-bucket totals; the bucket is `t - ((t - offset) % size)`, plain integer arithmetic on both dialects. */
