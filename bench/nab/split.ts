@@ -1,19 +1,15 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { backtestRows, parseNabCsv, parseTimestamp } from '../../src/features/anomalies/backtest';
+import { nabRoot, scoreNabFiles } from './corpus';
 import { TUNING } from '../../src/features/anomalies/detectors/series';
-import { PROFILES, probationRows, scoreCorpus, scoreFile, type ScoredFile } from './scorer';
+import { PROFILES, probationRows, scoreCorpus, scoreFile } from './scorer';
 
 /**
  * Split validation for tuning: scores the NAB development subset as a whole and as two halves by category
  * (each half picks its own threshold, as NAB does per corpus), so a change can be checked on data it was not
  * tuned on. `node --import tsx bench/nab/split.ts [--detail]`.
  */
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const root = process.env.NAB_DIR ?? path.resolve(repo, '../shared/data/nab');
-if (!fs.existsSync(path.join(root, 'labels/combined_windows.json'))) {
-  console.log(`NAB data not found at ${root}; skipping (set NAB_DIR).`);
+const root = nabRoot();
+if (!root) {
+  console.log('NAB data not found at ../shared/data/nab; skipping (set NAB_DIR).');
   process.exit(0);
 }
 /** Half A of the categories; the others form half B. */
@@ -23,23 +19,7 @@ for (const arg of process.argv.slice(2)) {
   const m = /^(\w+)=(.+)$/.exec(arg);
   if (m) (TUNING as Record<string, number>)[m[1]!] = Number(m[2]);
 }
-const labels = JSON.parse(fs.readFileSync(path.join(root, 'labels/combined_windows.json'), 'utf8')) as Record<string, [string, string][]>;
-const files: ScoredFile[] = [];
-for (const [name, windowTimes] of Object.entries(labels)) {
-  const file = path.join(root, 'data', name);
-  if (!fs.existsSync(file)) continue;
-  const { rows } = parseNabCsv(fs.readFileSync(file, 'utf8'));
-  const scores = backtestRows(rows).map((r) => r.anomalyScore);
-  const windows = windowTimes.map(([start, end]): [number, number] => {
-    const from = parseTimestamp(start.slice(0, 19));
-    const to = parseTimestamp(end.slice(0, 19));
-    const left = rows.findIndex((r) => r.at >= from);
-    let right = -1;
-    for (let i = rows.length - 1; i >= 0; i--) if (rows[i]!.at <= to) { right = i; break; }
-    return [left, right];
-  });
-  files.push({ name, scores, windows: windows.filter(([l, r]) => l >= 0 && r >= l) });
-}
+const { files } = scoreNabFiles(root);
 const halfA = files.filter((f) => HALF_A.includes(f.name.split('/')[0]!));
 const halfB = files.filter((f) => !HALF_A.includes(f.name.split('/')[0]!));
 const line: string[] = [];
