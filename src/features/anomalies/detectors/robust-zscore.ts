@@ -34,7 +34,7 @@ export const hourOf = (timestamp: number) => Math.floor(((timestamp % DAY_MS) + 
 
 /** Floor of the spread so a perfectly flat series still has a finite z-score. */
 export function spreadFloor(mean: number) {
-  return Math.max(Math.abs(mean) * 1e-3, 1e-6);
+  return Math.max(Math.abs(mean) * 3e-3, 1e-6);
 }
 
 /** The daily-profile part of the expectation at `timestamp` (0 while the profile does not help). */
