@@ -31,7 +31,13 @@ const BODIES: [string, string, string][] = [
   ['wrong field types', JSON.stringify({ name: 1, events: 'x', url: 5, username: [], limit: 'x', tags: 'x', state_id: {}, log_entry: 7, values: 'x' }), 'application/json'],
   ['plain text', 'hello there', 'text/plain'],
   ['deeply nested', '['.repeat(5000) + ']'.repeat(5000), 'application/json'],
+  ['a deep object inside plausible fields', plausibleWith('{"a":'.repeat(100_000) + '1' + '}'.repeat(100_000)), 'application/json'],
 ];
+
+function plausibleWith(deep: string): string {
+  const event = `{"type":"metric","source":"s","timestamp":"2026-01-01T00:00:00Z","name":"cpu","value":1,"metadata":${deep}}`;
+  return `{"log_entry":"x","events":[${event}],"metadata":${deep},"tags":${deep},"config":${deep}}`;
+}
 
 describe('no route answers 500 to bad input', () => {
   it('the sweep found the routes', () => {
@@ -60,6 +66,14 @@ describe('no route answers 500 to bad input', () => {
       }
     }
     expect(failures).toEqual([]);
+  });
+
+  it('a body nested deeper than 64 levels is refused as INVALID_JSON', async () => {
+    const res = await app.app.inject({ method: 'POST', url: '/api/v1/events/ingest', payload: plausibleWith('{"a":'.repeat(70) + '1' + '}'.repeat(70)), headers: { ...admin.headers, 'content-type': 'application/json' } });
+    expect(res.statusCode).toBe(400);
+    expect(json(res).error.code).toBe('INVALID_JSON');
+    const shallow = await app.app.inject({ method: 'POST', url: '/api/v1/events/ingest', payload: plausibleWith('{"a":'.repeat(20) + '1' + '}'.repeat(20)), headers: { ...admin.headers, 'content-type': 'application/json' } });
+    expect(shallow.statusCode, shallow.body).toBe(202);
   });
 
   it('a huge body is 413 PAYLOAD_TOO_LARGE in both families', async () => {

@@ -2,13 +2,33 @@ import secureJson from 'secure-json-parse';
 import { AppError } from '../lib/errors';
 import type { App } from './types';
 
+/** Deeper documents are refused: recursive code downstream (validation, serialization) would overflow its stack. */
+export const MAX_JSON_DEPTH = 64;
+
+function deeperThan(value: unknown, limit: number): boolean {
+  const stack: [object, number][] = value !== null && typeof value === 'object' ? [[value, 1]] : [];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (depth > limit) return true;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) {
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+    }
+  }
+  return false;
+}
+
 function parseJson(body: string): unknown {
   if (body.trim() === '') return undefined;
+  let value: unknown;
   try {
-    return secureJson.parse(body, undefined, { protoAction: 'remove', constructorAction: 'remove' });
+    value = secureJson.parse(body, undefined, { protoAction: 'remove', constructorAction: 'remove' });
   } catch {
     throw new AppError({ code: 'INVALID_JSON', message: 'Request body is not valid JSON' });
   }
+  if (deeperThan(value, MAX_JSON_DEPTH)) {
+    throw new AppError({ code: 'INVALID_JSON', message: `Request body is nested deeper than ${MAX_JSON_DEPTH} levels` });
+  }
+  return value;
 }
 
 /**
