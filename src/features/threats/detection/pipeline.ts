@@ -7,18 +7,29 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CorrelationEngine, DEFAULT_SETTINGS, type CorrelationSettings } from './correlation/engine';
+import { LEVEL_CONFIDENCE, SigmaCorrelationEngine } from './correlation/sigma-correlation';
+import { compileSigmaCollection, resolveCorrelations, type CorrelationDraft, type SigmaCollection } from './sigma/correlation-rules';
 import { parseLogLine } from './parsers';
 import { loadRules } from './sigma/loader';
 import { recordView } from './sigma/event-view';
 import { LiteralMatcher } from './sigma/literals';
-import type { CompiledRule, Detection, EventView, LogContext, LogFormat, ParsedLog, Severity, Thresholds } from './types';
+import type { CompiledCorrelation, CompiledRule, Detection, EventView, ExtraRules, LogContext, LogFormat, ParsedLog, Severity, Thresholds } from './types';
 import { decodeValue } from './webattack/decode';
 import { analyzeRequest, analyzeValue, WEB_ATTACK_MITRE, type WebAttackFinding } from './webattack';
 
 export interface ThreatPipeline {
   /** `belowConfidence`: what matched but is too weak to report on its own (kept as evidence for correlation). */
-  analyze(line: string, ctx: LogContext, extraRules?: CompiledRule[]): { parsed: ParsedLog; detections: Detection[]; belowConfidence: Detection[] };
+  analyze(line: string, ctx: LogContext, extraRules?: ExtraRules): { parsed: ParsedLog; detections: Detection[]; belowConfidence: Detection[] };
   rules(): CompiledRule[];
+  /** Sigma correlation rules shipped in the rules folder. */
+  correlations(): CompiledCorrelation[];
+  /** Parses a rule, a correlation rule or a rule collection (multi-document YAML); throws SigmaRuleError. */
+  compileCollection(yaml: string): SigmaCollection;
+  /**
+   * Binds correlation drafts to base rules: those of their own collection (`local`), then `context` (e.g. an
+   * organization's rules), then the shipped rules. Throws SigmaRuleError naming an unknown rule.
+   */
+  bindCorrelations(drafts: CorrelationDraft[], local: readonly CompiledRule[], context?: readonly CompiledRule[], contextCorrelations?: readonly { id: string; name: string | null }[]): CompiledCorrelation[];
   exportState(): unknown;
   importState(state: unknown): void;
   setThresholds(t: Partial<Thresholds>): void;
@@ -28,7 +39,6 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const DEFAULT_RULES_DIR = resolve(here, '../../../../rules/sigma');
 
 const SEVERITY_RANK: Record<Severity, number> = { low: 0, medium: 1, high: 2, critical: 3 };
-const LEVEL_CONFIDENCE: Record<string, number> = { informational: 0.3, low: 0.45, medium: 0.6, high: 0.75, critical: 0.85 };
 const WEB_SEVERITY: Record<string, Severity> = { sql_injection: 'high', command_injection: 'critical', xss: 'medium', path_traversal: 'high' };
 const WEB_FORMATS = new Set<LogFormat>(['nginx_access', 'apache_access', 'nginx_error', 'apache_error', 'json', 'text']);
 const AUTH_PATH = /(?:^|\/)(?:login|signin|sign-in|logon|auth|session|wp-login\.php|xmlrpc\.php|token|user\/login|admin)(?:[/?.]|$)/i;
@@ -42,6 +52,42 @@ const combine = (a: number, b: number): number => Math.min(0.99, Math.round((1 -
  * rules whose required literals are all absent are skipped without evaluating their closures.
  */
 interface RuleBucket { always: CompiledRule[]; prefiltered: CompiledRule[]; matcher: LiteralMatcher; literalOwner: number[][] }
+
+/**
+ * Which correlations each base rule feeds, and which base rules stop producing their own detections: Sigma's
+ * `generate: false` (the default) silences a referenced rule unless another correlation over it says `true`.
+ */
+interface CorrelationIndex { byRule: Map<string, { corr: CompiledCorrelation; index: number }[]>; silenced: Set<string>; generating: Set<string> }
+
+function indexCorrelations(correlations: readonly CompiledCorrelation[]): CorrelationIndex | null {
+  if (correlations.length === 0) return null;
+  const byRule = new Map<string, { corr: CompiledCorrelation; index: number }[]>();
+  const silenced = new Set<string>();
+  const generating = new Set<string>();
+  for (const corr of correlations) {
+    corr.ruleIds.forEach((id, index) => {
+      const list = byRule.get(id);
+      if (list) list.push({ corr, index });
+      else byRule.set(id, [{ corr, index }]);
+      (corr.generate ? generating : silenced).add(id);
+    });
+  }
+  for (const id of generating) silenced.delete(id);
+  return { byRule, silenced, generating };
+}
+
+/** Records a matched rule's correlations in `hits`; returns whether the rule's own detection is silenced. */
+function feedCorrelations(index: CorrelationIndex | null, other: CorrelationIndex | null, ruleId: string, hits: Map<CompiledCorrelation, number[]>): boolean {
+  const refs = index?.byRule.get(ruleId);
+  if (refs) {
+    for (const { corr, index: i } of refs) {
+      const list = hits.get(corr);
+      if (list) list.push(i);
+      else hits.set(corr, [i]);
+    }
+  }
+  return refs !== undefined && index!.silenced.has(ruleId) && !(other?.generating.has(ruleId) ?? false);
+}
 
 function mergeDetection(merged: Map<string, Detection>, d: Detection): void {
   const current = merged.get(d.threatType);
@@ -128,11 +174,14 @@ function webFindings(parsed: ParsedLog, ctx: LogContext): WebAttackFinding[] {
 
 export function createThreatPipeline(options: { rulesDir?: string; clock?: { now(): number } } = {}): ThreatPipeline {
   const rulesDir = options.rulesDir ?? DEFAULT_RULES_DIR;
-  const loaded = existsSync(rulesDir) ? loadRules([rulesDir]) : { rules: [], failures: [] };
+  const loaded = existsSync(rulesDir) ? loadRules([rulesDir]) : { rules: [], correlations: [], failures: [] };
   if (loaded.failures.length > 0) {
     throw new Error(`threat rules in ${rulesDir} failed to load: ${loaded.failures.map((x) => `${x.file}: ${x.reason}`).join('; ')}`);
   }
   const shipped = loaded.rules;
+  const shippedCorrelations = loaded.correlations;
+  const shippedIndex = indexCorrelations(shippedCorrelations);
+  const sigmaCorrelation = new SigmaCorrelationEngine();
   const byFormat = bucketRules(shipped);
   let settings: CorrelationSettings = { ...DEFAULT_SETTINGS };
   const correlation = new CorrelationEngine(() => settings);
@@ -147,8 +196,17 @@ export function createThreatPipeline(options: { rulesDir?: string; clock?: { now
     }
     return buckets;
   };
+  const extraIndexCache = new WeakMap<CompiledCorrelation[], CorrelationIndex | null>();
+  const extraIndex = (correlations: CompiledCorrelation[]): CorrelationIndex | null => {
+    let index = extraIndexCache.get(correlations);
+    if (index === undefined) {
+      index = indexCorrelations(correlations);
+      extraIndexCache.set(correlations, index);
+    }
+    return index;
+  };
 
-  function analyze(line: string, ctx: LogContext, extraRules?: CompiledRule[]): { parsed: ParsedLog; detections: Detection[]; belowConfidence: Detection[] } {
+  function analyze(line: string, ctx: LogContext, extraRules?: ExtraRules): { parsed: ParsedLog; detections: Detection[]; belowConfidence: Detection[] } {
     const context: LogContext = Number.isFinite(ctx.timestamp) ? ctx : { ...ctx, timestamp: clock.now() };
     const parsed = parseLogLine(line, context);
     refineWebAuth(parsed);
@@ -162,8 +220,17 @@ export function createThreatPipeline(options: { rulesDir?: string; clock?: { now
     const view = recordView(f, parsed.message);
     const candidates = candidateRules(byFormat.get(parsed.format), view);
     const extra = extraRules?.length ? candidateRules(extraBuckets(extraRules).get(parsed.format), view) : [];
+    const extraCorrelations = extraRules?.correlations?.length ? extraIndex(extraRules.correlations) : null;
+    const correlating = shippedIndex !== null || extraCorrelations !== null;
+    let hits: Map<CompiledCorrelation, number[]> | null = null;
     for (const rule of extra.length ? [...candidates, ...extra] : candidates) {
       if (!rule.matches(view)) continue;
+      if (correlating && (shippedIndex?.byRule.has(rule.id) || extraCorrelations?.byRule.has(rule.id))) {
+        hits ??= new Map();
+        const silencedShipped = feedCorrelations(shippedIndex, extraCorrelations, rule.id, hits);
+        const silencedExtra = feedCorrelations(extraCorrelations, shippedIndex, rule.id, hits);
+        if (silencedShipped || silencedExtra) continue;
+      }
       add({
         threatType: rule.threatType, severity: rule.severity, confidence: LEVEL_CONFIDENCE[rule.level] ?? 0.5,
         mitreAttack: [...rule.mitreAttack], rules: [{ id: rule.id, title: rule.title, kind: 'sigma' }],
@@ -180,6 +247,9 @@ export function createThreatPipeline(options: { rulesDir?: string; clock?: { now
       });
     }
     for (const d of correlation.observe(parsed, context)) add(d);
+    if (hits !== null && hits.size > 0) {
+      for (const d of sigmaCorrelation.observe(hits, view, parsed.message, context.timestamp, context.organizationId, { sourceIp, user, target })) add(d);
+    }
     // A single failed login is only evidence; once correlated it belongs to the attack it is part of.
     const failed = merged.get('failed_login');
     const attack = merged.get('brute_force_attack') ?? merged.get('password_spraying');
@@ -198,11 +268,17 @@ export function createThreatPipeline(options: { rulesDir?: string; clock?: { now
   return {
     analyze,
     rules: () => [...shipped],
-    exportState: () => ({ version: 1, correlation: correlation.exportState() }),
+    correlations: () => [...shippedCorrelations],
+    compileCollection: (yaml) => compileSigmaCollection(yaml),
+    bindCorrelations: (drafts, local, context = [], contextCorrelations = []) =>
+      resolveCorrelations(drafts, local, context.length ? [...context, ...shipped] : shipped, [...contextCorrelations, ...shippedCorrelations]),
+    // Version 2 adds the Sigma correlation windows; version 1 (built-in windows only) still loads.
+    exportState: () => ({ version: 2, correlation: correlation.exportState(), sigmaCorrelation: sigmaCorrelation.exportState() }),
     importState(state) {
-      if (typeof state === 'object' && state !== null && (state as { version?: unknown }).version === 1) {
-        correlation.importState((state as { correlation?: unknown }).correlation);
-      }
+      const version = typeof state === 'object' && state !== null ? (state as { version?: unknown }).version : undefined;
+      if (version !== 1 && version !== 2) return;
+      correlation.importState((state as { correlation?: unknown }).correlation);
+      if (version === 2) sigmaCorrelation.importState((state as { sigmaCorrelation?: unknown }).sigmaCorrelation);
     },
     setThresholds(t) {
       const next = { ...settings };

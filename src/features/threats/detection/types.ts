@@ -44,6 +44,8 @@ export interface EventView {
 
 export interface CompiledRule {
   id: string;
+  /** The Sigma `name:` field (a stable name correlation rules may reference instead of the id). */
+  name?: string | null;
   title: string;
   level: string;
   tags: string[];
@@ -72,3 +74,42 @@ export interface Thresholds {
   scanPaths: number;
   minConfidence: number;
 }
+
+export type CorrelationType = 'event_count' | 'value_count' | 'temporal' | 'temporal_ordered';
+
+/** A Sigma correlation rule (meta-rule over base rules), with its base-rule references resolved to rule ids. */
+export interface CompiledCorrelation {
+  id: string;
+  name: string | null;
+  title: string;
+  level: string;
+  tags: string[];
+  description: string | null;
+  type: CorrelationType;
+  /** Ids of the referenced base rules, in the order the correlation lists them. */
+  ruleIds: string[];
+  /** Titles of the referenced base rules (for explanations). */
+  ruleTitles: string[];
+  /** Group-by fields as written, and the field names each is looked up under (normalized names first hit wins). */
+  groupBy: string[];
+  groupByCandidates: string[][];
+  timespanMs: number;
+  timespanText: string;
+  /** The condition as written (e.g. `gte 5`), its test, and for value_count the counted field. */
+  conditionText: string;
+  condition: (n: number) => boolean;
+  field: string | null;
+  fieldCandidates: string[];
+  /** Sigma `generate`: whether the referenced base rules still produce their own detections. */
+  generate: boolean;
+  mitreAttack: string[];
+  severity: Severity;
+  threatType: string;
+}
+
+/**
+ * Extra (admin-added) rules as `analyze` takes them: a plain array of rules, optionally carrying the correlation
+ * rules over them (and over shipped rules) as `correlations`. Pass the same array while it does not change: the
+ * pipeline indexes it once.
+ */
+export type ExtraRules = CompiledRule[] & { correlations?: CompiledCorrelation[] };

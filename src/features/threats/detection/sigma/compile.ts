@@ -113,12 +113,13 @@ function stringList(value: unknown, what: string): string[] {
 export function compileRuleObject(doc: unknown): CompiledRule {
   if (!isPlainObject(doc)) throw new SigmaRuleError('a Sigma rule must be a YAML map');
   if (doc.correlation !== undefined) {
-    throw new SigmaRuleError('Sigma correlation rules are not loaded from YAML; Vigil runs its built-in correlations (see docs/threat-rules.md)');
+    throw new SigmaRuleError('a correlation rule is not a single detection rule; load it as a rule collection (compileSigmaCollection, POST /api/v1/rules)');
   }
   if (doc.action !== undefined) throw new SigmaRuleError(`rule collections (action: ${String(doc.action)}) are not supported`);
   if (typeof doc.title !== 'string' || doc.title.trim() === '') throw new SigmaRuleError("'title' is missing or not a string");
   if (doc.detection === undefined) throw new SigmaRuleError("'detection' is missing");
   if (doc.id !== undefined && typeof doc.id !== 'string') throw new SigmaRuleError("'id' must be a string");
+  if (doc.name !== undefined && typeof doc.name !== 'string') throw new SigmaRuleError("'name' must be a string");
   const level = doc.level === undefined ? 'medium' : String(doc.level).toLowerCase();
   if (!LEVELS.has(level)) throw new SigmaRuleError(`'level' must be one of ${[...LEVELS].join(', ')}, got '${String(doc.level)}'`);
   const logsource = doc.logsource ?? {};
@@ -142,6 +143,7 @@ export function compileRuleObject(doc: unknown): CompiledRule {
   const id = typeof doc.id === 'string' ? doc.id : `title-${createHash('sha1').update(doc.title).digest('hex').slice(0, 16)}`;
   return {
     id,
+    name: typeof doc.name === 'string' ? doc.name : null,
     title: doc.title.trim(),
     level,
     tags,
@@ -166,7 +168,7 @@ export function compileSigmaRule(yamlText: string): CompiledRule {
   const nonEmpty = docs.filter((d) => d.contents !== null);
   if (nonEmpty.length === 0) throw new SigmaRuleError('the rule is empty');
   if (nonEmpty.length > 1) {
-    throw new SigmaRuleError(`multi-document YAML (${nonEmpty.length} documents: rule collections or correlations) is not supported; one rule per file`);
+    throw new SigmaRuleError(`multi-document YAML (${nonEmpty.length} documents: rule collections or correlations) holds a rule collection; compileSigmaRule takes one rule (collections and correlation rules: compileSigmaCollection)`);
   }
   const doc = nonEmpty[0];
   if (doc.errors.length > 0) throw new SigmaRuleError(`invalid YAML: ${doc.errors[0].message.split('\n')[0]}`);

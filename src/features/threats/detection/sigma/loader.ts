@@ -1,11 +1,12 @@
 /** Loads rule files and folders (recursively, *.yml / *.yaml), collecting per-file failures instead of stopping. */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CompiledRule } from '../types';
-import { compileSigmaRule } from './compile';
+import type { CompiledCorrelation, CompiledRule } from '../types';
+import { compileSigmaCollection, resolveCorrelations, type CorrelationDraft } from './correlation-rules';
 
 export interface RuleLoadFailure { file: string; reason: string }
-export interface RuleLoadResult { rules: CompiledRule[]; failures: RuleLoadFailure[] }
+/** `correlations`: Sigma correlation rules found in the files, bound to the loaded base rules. */
+export interface RuleLoadResult { rules: CompiledRule[]; correlations: CompiledCorrelation[]; failures: RuleLoadFailure[] }
 
 export function listRuleFiles(path: string): string[] {
   const stat = statSync(path);
@@ -22,6 +23,7 @@ export function listRuleFiles(path: string): string[] {
 export function loadRules(paths: string[]): RuleLoadResult {
   const rules: CompiledRule[] = [];
   const failures: RuleLoadFailure[] = [];
+  const drafts: { file: string; local: CompiledRule[]; correlations: CorrelationDraft[] }[] = [];
   for (const path of paths) {
     let files: string[];
     try {
@@ -32,11 +34,23 @@ export function loadRules(paths: string[]): RuleLoadResult {
     }
     for (const file of files) {
       try {
-        rules.push(compileSigmaRule(readFileSync(file, 'utf8')));
+        const collection = compileSigmaCollection(readFileSync(file, 'utf8'));
+        rules.push(...collection.rules);
+        if (collection.correlations.length > 0) drafts.push({ file, local: collection.rules, correlations: collection.correlations });
       } catch (error) {
         failures.push({ file, reason: (error as Error).message });
       }
     }
   }
-  return { rules, failures };
+  // Correlations may reference base rules of any loaded file, so they are bound once every file is read.
+  const correlations: CompiledCorrelation[] = [];
+  const allDrafts = drafts.flatMap((d) => d.correlations);
+  for (const { file, local, correlations: mine } of drafts) {
+    try {
+      correlations.push(...resolveCorrelations(mine, local, rules, allDrafts));
+    } catch (error) {
+      failures.push({ file, reason: (error as Error).message });
+    }
+  }
+  return { rules, correlations, failures };
 }
