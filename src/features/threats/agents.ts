@@ -116,12 +116,26 @@ export function createAgents(deps: { repo: ThreatsAgentsRepository; clock: Clock
   /** Queues work for an agent; resolves with its result once it ran. Time and outcome are recorded. */
   function submit<T>(agent: AgentName, organizationId: string, work: () => Promise<T>, options: { count?: number } = {}): Promise<T> {
     if (!accepting) return Promise.reject(new AppError({ code: 'SERVICE_UNAVAILABLE', message: 'The threat agents are shutting down' }));
+    const enqueuedAt = clock.now();
     return new Promise<T>((resolve, reject) => {
       queues[agent].waiting.push({
         organizationId,
         run: async () => {
           const started = performance.now();
           try {
+            // Load shedding: detector and analyzer work that waited in the queue longer than the agent's timeout
+            // is refused instead of run late (the executor's timeout bounds each playbook step instead).
+            if (agent !== 'executor') {
+              const waitedMs = clock.now() - enqueuedAt;
+              const { timeout } = (await configsOf(organizationId))[agent];
+              if (waitedMs > timeout * 1000) {
+                throw new AppError({
+                  code: 'SERVICE_UNAVAILABLE',
+                  message: `The ${agent} agent is overloaded: this work waited ${Math.round(waitedMs)} ms, over its ${timeout} s timeout`,
+                  headers: { 'retry-after': String(Math.max(1, Math.ceil(timeout))) },
+                });
+              }
+            }
             const result = await work();
             await record(organizationId, agent, performance.now() - started, true, options.count ?? 1);
             resolve(result);
