@@ -81,6 +81,7 @@ describe('no route answers 500 to bad input', () => {
     for (const url of ['/api/v1/auth/register', '/v1/data']) {
       const res = await app.app.inject({ method: 'POST', url, payload, headers: { ...admin.headers, 'content-type': 'application/json' } });
       expect(res.statusCode, url).toBe(413);
+      expect(json(res).error.code, url).toBe('PAYLOAD_TOO_LARGE');
     }
   });
 

@@ -50,6 +50,7 @@ export function securitySuite(getApp: () => TestApp, routes: ProtectedRoute[]) {
     it(`${name}: 401 without credentials`, async () => {
       const res = await getApp().app.inject({ method: route.method, url: route.url, payload: route.payload as any });
       expect(res.statusCode).toBe(401);
+      expect(errorCode(json(res))).toBe('AUTHENTICATION_REQUIRED');
     });
     it(`${name}: 401 with a garbage, tampered, expired or alg:none token`, async () => {
       const app = getApp();
@@ -63,6 +64,7 @@ export function securitySuite(getApp: () => TestApp, routes: ProtectedRoute[]) {
     it(`${name}: 401 with an unknown API key`, async () => {
       const res = await getApp().app.inject({ method: route.method, url: route.url, payload: route.payload as any, headers: { 'x-api-key': 'sk_live_unknown' } });
       expect(res.statusCode).toBe(401);
+      expect(['AUTHENTICATION_REQUIRED', 'INVALID_CREDENTIALS']).toContain(errorCode(json(res)));
     });
     if (route.method !== 'GET') {
       it(`${name}: 403 with a read-only API key`, async () => {
@@ -71,6 +73,7 @@ export function securitySuite(getApp: () => TestApp, routes: ProtectedRoute[]) {
         const key = await createApiKey(app, session, ['read']);
         const res = await app.app.inject({ method: route.method, url: route.url, payload: route.payload as any, headers: { 'x-api-key': key } });
         expect(res.statusCode).toBe(403);
+        expect(errorCode(json(res))).toBe('INSUFFICIENT_PERMISSIONS');
       });
     }
   }

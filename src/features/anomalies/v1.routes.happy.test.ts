@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/support/test-app';
 import { json, registerUser, type Session } from '../../../test/support/http';
 
@@ -116,13 +116,16 @@ describe('seed 003 /v1', () => {
     const { jobId, modelId, status } = json(res);
     expect(status).toBe('queued');
     expect(jobId).toMatch(/^train-/);
-    let metrics = await app.app.inject({ method: 'GET', url: `/v1/models/${modelId}/metrics`, headers: user.headers });
-    if (metrics.statusCode === 503) expect(json(metrics).error.code).toBe('MODEL_NOT_READY');
-    for (let i = 0; i < 200 && metrics.statusCode === 503; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      metrics = await app.app.inject({ method: 'GET', url: `/v1/models/${modelId}/metrics`, headers: user.headers });
-    }
-    expect(metrics.statusCode).toBe(200);
+    const metricsOf = () => app.app.inject({ method: 'GET', url: `/v1/models/${modelId}/metrics`, headers: user.headers });
+    // Training runs in a worker thread that takes far longer to start than this request takes to answer.
+    const early = await metricsOf();
+    expect(early.statusCode).toBe(503);
+    expect(json(early).error.code).toBe('MODEL_NOT_READY');
+    const metrics = await vi.waitFor(async () => {
+      const answer = await metricsOf();
+      if (answer.statusCode !== 200) throw new Error(`still ${answer.statusCode}`);
+      return answer;
+    }, { timeout: 15_000, interval: 50 });
     const body = json(metrics);
     expect(body).toMatchObject({ modelId, algorithm: 'isolation_forest', version: 'v1.0.0', status: 'ready' });
     expect(body.trainingPoints).toBeGreaterThan(300);
