@@ -76,8 +76,6 @@ export interface AppErrorOptions {
   code: ErrorCode;
   message: string;
   details?: unknown;
-  /** Overrides the status of the code (e.g. 409 for a state lock held, which shares STATE_LOCKED with 423). */
-  status?: number;
   /** Extra headers the error response carries (Retry-After, WWW-Authenticate...). */
   headers?: Record<string, string>;
   /** Extra top-level fields inside the `error` object (e.g. `retry_after`). */
@@ -96,7 +94,7 @@ export class AppError extends Error {
     super(options.message, { cause: options.cause });
     this.name = 'AppError';
     this.code = options.code;
-    this.status = options.status ?? codeToStatus(options.code);
+    this.status = codeToStatus(options.code);
     this.details = options.details;
     this.headers = options.headers;
     this.extra = options.extra;

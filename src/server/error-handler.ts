@@ -64,7 +64,7 @@ export function toAppError(error: unknown): { appError: AppError; unexpected: bo
     const isJson = fastifyError.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError;
     const code: ErrorCode = isJson ? 'INVALID_JSON' : (FASTIFY_STATUS_CODES[status] ?? 'VALIDATION_ERROR');
     const message = isJson ? 'Request body is not valid JSON' : (fastifyError.message ?? 'Bad request');
-    return { appError: new AppError({ code, message, status: isJson ? 400 : status }), unexpected: false };
+    return { appError: new AppError({ code, message }), unexpected: false };
   }
   return {
     appError: new AppError({ code: 'INTERNAL_ERROR', message: 'An unexpected error occurred', cause: error }),

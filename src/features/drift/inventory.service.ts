@@ -168,7 +168,7 @@ export function createInventoryService(deps: {
       const resource = await requireResource(principal.organizationId, id);
       if (!writable.has(resource.provider)) {
         throw new AppError({
-          code: 'CONFLICT', status: 409,
+          code: 'CONFLICT',
           message: `Resources of provider '${resource.provider}' are read-only in Vigil: change their tags in ${resource.provider} (or through Terraform)`,
           details: { provider: resource.provider, writable_providers: [...writable] },
         });
