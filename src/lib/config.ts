@@ -39,6 +39,8 @@ export const configSchema = z.object({
   bodyLimitBytes: intFromEnv(1024, 512 * 1024 * 1024).default(1024 * 1024),
   ingestBodyLimitBytes: intFromEnv(1024, 512 * 1024 * 1024).default(16 * 1024 * 1024),
   trustProxy: boolFromEnv.default(false),
+  /** Development: answers that break their declared response schema become a 500 naming the mismatch. */
+  validateResponses: boolFromEnv.default(false),
   heartbeatSeconds: intFromEnv(1, 3600).default(30),
   apiKeyUsageFlushMs: intFromEnv(50, 600_000).default(5_000),
   shutdownGraceMs: intFromEnv(0, 600_000).default(10_000),

@@ -8,6 +8,7 @@ import { newId } from '../lib/ids';
 import { installBodyParsers } from './body-parsers';
 import { installErrorHandling } from './error-handler';
 import { installEnvelope, jsonSerializerCompiler } from './envelope';
+import { installResponseValidation } from './response-validation';
 import type { App } from './types';
 
 export interface ServerOptions {
@@ -15,6 +16,8 @@ export interface ServerOptions {
   bodyLimitBytes: number;
   trustProxy: boolean;
   version: string;
+  /** Check every JSON answer against its route's response schema (development and tests). */
+  validateResponses?: boolean;
 }
 
 /** The HTTP edge: parsers, envelope, errors, OpenAPI and WebSocket support. It never listens by itself. */
@@ -60,6 +63,7 @@ export async function createServer(options: ServerOptions): Promise<App> {
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } });
   app.get('/openapi.json', { config: { access: 'public', raw: true }, schema: { hide: true } }, async () => app.swagger());
   installEnvelope(app);
+  if (options.validateResponses) installResponseValidation(app);
   await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
   return app;
 }

@@ -3,6 +3,7 @@ import { envelope, familyOf } from './family';
 import type { App } from './types';
 
 const MESSAGE = Symbol('envelope-message');
+const WRAPPED = Symbol('envelope-wrapped');
 
 /** Returns `data` with a human message for the envelope's `message` field. */
 export function withMessage<T>(data: T, message: string): T {
@@ -17,7 +18,8 @@ function unwrap(payload: unknown): { data: unknown; message?: string } {
   return { data: payload };
 }
 
-const errorSchema = z.object({
+/** The envelope error body, for routes that declare an extra error status (e.g. 423 on state writes). */
+export const errorResponse = z.object({
   success: z.literal(false),
   data: z.null(),
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
@@ -31,19 +33,21 @@ const bareErrorSchema = z.object({ error: z.object({ code: z.string(), message: 
  */
 export function installEnvelope(app: App) {
   app.addHook('onRoute', (route) => {
-    const schema = route.schema as { response?: Record<string, unknown>; hide?: boolean } | undefined;
-    if (!schema?.response) return;
+    const schema = route.schema as { response?: Record<string, unknown>; hide?: boolean; [WRAPPED]?: true } | undefined;
+    // HEAD routes share their GET route's schema object: wrap it once.
+    if (!schema?.response || schema[WRAPPED]) return;
+    schema[WRAPPED] = true;
     const raw = route.config && (route.config as { raw?: boolean }).raw;
     const bare = familyOf(route.url) === 'bare';
     const response: Record<string, unknown> = {};
     for (const [status, body] of Object.entries(schema.response)) {
       response[status] =
-        raw || bare || !(body instanceof z.ZodType)
+        raw || bare || Number(status[0]) >= 4 || !(body instanceof z.ZodType)
           ? body
           : z.object({ success: z.literal(true), data: body, message: z.string().optional(), timestamp: z.string() });
     }
-    const errorBody = bare ? bareErrorSchema : errorSchema;
-    for (const status of ['400', '401', '403', '404', '429']) response[status] ??= errorBody;
+    const errorBody = bare ? bareErrorSchema : errorResponse;
+    for (const status of ['400', '401', '403', '404', '409', '413', '415', '429', '500', '503']) response[status] ??= errorBody;
     schema.response = response;
   });
 

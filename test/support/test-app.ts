@@ -69,6 +69,8 @@ export async function createTestApp(
       backgroundJobs: false,
       // Suites make hundreds of requests from one address; the gateway's own tests turn limits on.
       rateLimitsEnabled: false,
+      // Every answer of every API test is checked against the schema its route declares.
+      validateResponses: true,
       ...options.config,
     } as Record<string, unknown>,
     {},
