@@ -7,6 +7,7 @@ import type { ThreatDetectionService } from './threat-detection.service';
 import { threatSettingsBody, type ThreatSettingsService } from './threat-settings.service';
 import type { ThreatsService } from './threats.service';
 import { detectBody, detectResponse, idParams, simulateBody, threatDetail, threatStatusBody, threatSummary, threatsQuery, pagination } from './threats.schemas';
+import { simulationResponse, threatSettingsResponse, threatStatusChanged } from './threat-responses.schemas';
 
 const tags = ['threats'];
 
@@ -47,12 +48,12 @@ export function threatsRoutes(deps: { detection: ThreatDetectionService; threats
 
     app.get(
       '/api/v1/threats/settings',
-      { schema: { tags, summary: 'Cost model and alert destinations of the organization' } },
+      { schema: { tags, summary: 'Cost model and alert destinations of the organization', response: { 200: threatSettingsResponse } } },
       async (request) => deps.settings.describe(principalOf(request).organizationId),
     );
     app.put(
       '/api/v1/threats/settings',
-      { config: { access: 'admin' }, schema: { tags, summary: 'Override the cost model or set alert webhooks (admin)', body: threatSettingsBody } },
+      { config: { access: 'admin' }, schema: { tags, summary: 'Override the cost model or set alert webhooks (admin)', body: threatSettingsBody, response: { 200: threatSettingsResponse } } },
       async (request) => withMessage(await deps.settings.update(principalOf(request).organizationId, request.body), 'Threat settings updated'),
     );
 
@@ -63,7 +64,7 @@ export function threatsRoutes(deps: { detection: ThreatDetectionService; threats
     );
 
     const changeStatus = {
-      schema: { tags, summary: 'Change a threat\'s status (e.g. false_positive); recorded in its timeline', params: idParams, body: threatStatusBody },
+      schema: { tags, summary: 'Change a threat\'s status (e.g. false_positive); recorded in its timeline', params: idParams, body: threatStatusBody, response: { 200: threatStatusChanged } },
     };
     app.patch('/api/v1/threats/:id', changeStatus, async (request) =>
       withMessage(await deps.threats.changeStatus(principalOf(request), request.params.id, request.body), 'Threat status updated'),
@@ -74,12 +75,12 @@ export function threatsRoutes(deps: { detection: ThreatDetectionService; threats
 
     app.post(
       '/api/v1/simulate-attack',
-      { schema: { tags: ['simulation'], summary: 'Generate an attack\'s log lines and run them through the pipeline (tagged simulated)', body: simulateBody } },
+      { schema: { tags: ['simulation'], summary: 'Generate an attack\'s log lines and run them through the pipeline (tagged simulated)', body: simulateBody, response: { 200: simulationResponse } } },
       async (request) => withMessage(await deps.simulation.simulate(principalOf(request), request.body), 'Attack simulated'),
     );
     app.get(
       '/api/v1/simulations/:id',
-      { schema: { tags: ['simulation'], summary: 'One simulation', params: idParams } },
+      { schema: { tags: ['simulation'], summary: 'One simulation', params: idParams, response: { 200: simulationResponse } } },
       async (request) => deps.simulation.get(principalOf(request).organizationId, request.params.id),
     );
   };
