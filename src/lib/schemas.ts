@@ -11,11 +11,13 @@ export const isoDate = z
   .refine((v) => !Number.isNaN(Date.parse(v)), 'must be an ISO-8601 date');
 export const timestampMs = isoDate.transform((v) => Date.parse(v));
 
+/** A 1-based page number from the query string. */
+export const pageNumber = z.coerce.number().int().min(1).max(1_000_000).default(1);
+/** A page size from the query string, bounded by `max`. */
+export const pageLimit = (max: number, fallback: number) => z.coerce.number().int().min(1).max(max).default(fallback);
+
 /** `?page=&size=` pagination (SentryFlow style) with a hard maximum. */
-export const pageQuery = z.object({
-  page: z.coerce.number().int().min(1).max(1_000_000).default(1),
-  size: z.coerce.number().int().min(1).max(100).default(20),
-});
+export const pageQuery = z.object({ page: pageNumber, size: pageLimit(100, 20) });
 
 /** `?limit=&offset=` pagination (DriftMgr style). */
 export const limitOffsetQuery = z.object({

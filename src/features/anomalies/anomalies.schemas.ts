@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDate } from '../../lib/schemas';
+import { isoDate, pageLimit, pageNumber } from '../../lib/schemas';
 
 /** Events per ingest batch; above it the batch is refused with 413 (split it). */
 export const MAX_EVENTS_PER_BATCH = 10_000;
@@ -64,8 +64,8 @@ export const anomaly = z.object({
 });
 
 const page = {
-  page: z.coerce.number().int().min(1).max(1_000_000).default(1),
-  limit: z.coerce.number().int().min(1).max(1000).default(50),
+  page: pageNumber,
+  limit: pageLimit(1000, 50),
   offset: z.coerce.number().int().min(0).max(10_000_000).optional(),
 };
 

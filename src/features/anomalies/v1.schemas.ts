@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDate } from '../../lib/schemas';
+import { isoDate, pageLimit, pageNumber } from '../../lib/schemas';
 import { severity } from './anomalies.schemas';
 
 export const dataPointBody = z.object({
@@ -35,8 +35,8 @@ export const v1AnomaliesQuery = z.object({
   end: isoDate.optional(),
   sourceId: z.string().trim().min(1).max(200).optional(),
   metric: z.string().trim().min(1).max(200).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-  page: z.coerce.number().int().min(1).max(1_000_000).default(1),
+  limit: pageLimit(1000, 100),
+  page: pageNumber,
 });
 
 export const v1Anomaly = z.object({
@@ -63,6 +63,6 @@ export const acknowledgeBody = z
   .nullish();
 
 export const pageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-  page: z.coerce.number().int().min(1).max(1_000_000).default(1),
+  limit: pageLimit(1000, 100),
+  page: pageNumber,
 });

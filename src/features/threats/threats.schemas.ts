@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idParam, isoDate, shortText } from '../../lib/schemas';
+import { idParam, isoDate, pageLimit, pageNumber, shortText } from '../../lib/schemas';
 import { INTERVALS, METRICS } from './threat-analytics.service';
 import { ATTACK_TYPES, INTENSITIES } from './simulation-lines';
 import { THREAT_STATUSES } from './threats.service';
@@ -38,8 +38,8 @@ export const detectResponse = z.object({
 });
 
 export const threatsQuery = z.object({
-  page: z.coerce.number().int().min(1).max(1_000_000).default(1),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  page: pageNumber,
+  limit: pageLimit(100, 20),
   severity: z.enum(SEVERITIES as [string, ...string[]]).optional(),
   status: z.enum(THREAT_STATUSES).optional(),
   type: z.string().trim().min(1).max(64).optional(),
@@ -81,8 +81,8 @@ export const threatDetail = threatSummary.extend({
 
 export const playbooksQuery = z.object({
   threat_id: idParam.optional(),
-  page: z.coerce.number().int().min(1).max(1_000_000).default(1),
-  limit: z.coerce.number().int().min(1).max(100).default(50),
+  page: pageNumber,
+  limit: pageLimit(100, 50),
 });
 
 export const approveBody = z.object({
