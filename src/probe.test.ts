@@ -1,0 +1,23 @@
+import { it } from 'vitest';
+import { createTestApp } from '../test/support/test-app';
+import { loginAdmin, json } from '../test/support/http';
+import { bruteForce, playbookOf } from './features/threats/threats.test-helpers';
+it('probe', async () => {
+  const app = await createTestApp();
+  const admin = await loginAdmin(app);
+  const t = await bruteForce(app, admin, '203.0.113.9');
+  const get = async (url: string) => JSON.stringify(json(await app.app.inject({ method: 'GET', url, headers: admin.headers })).data);
+  console.log('THREAT', (await get(`/api/v1/threats/${t.threat_id}`)).slice(0, 4000));
+  const pb = await playbookOf(app, admin, t.threat_id);
+  console.log('PLAYBOOK', (await get(`/api/v1/playbooks/${pb.id}`)).slice(0, 3000));
+  const k = await app.app.inject({ method: 'POST', url: '/api/v1/api-keys', headers: admin.headers, payload: { name: 'x', permissions: ['read'] } });
+  console.log('KEYCREATE', k.statusCode, k.body.slice(0, 800));
+  console.log('KEYS', (await get(`/api/v1/api-keys`)).slice(0, 800));
+  console.log('RULES', (await get(`/api/v1/rules`)).slice(0, 1500));
+  console.log('ALERTRULES', (await app.app.inject({ method: 'GET', url: '/v1/alert-rules', headers: admin.headers })).body.slice(0, 600));
+  console.log('WEBHOOKS', (await get(`/api/v1/webhooks`)).slice(0, 600));
+  console.log('SUMMARY', (await get(`/api/v1/drift/summary`)).slice(0, 1500));
+  console.log('STATES', (await get(`/api/v1/state/list`)).slice(0, 1500));
+  console.log('RL', (await get(`/api/v1/rate-limits`)).slice(0, 800));
+  await app.teardown();
+}, 60000);
