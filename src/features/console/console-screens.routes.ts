@@ -12,13 +12,21 @@ export function consoleScreenRoutes(deps: ConsoleRouteDeps, console: ConsoleCont
       if (!session) return reply;
       const get = (url: string) => deps.api.get(session.user, url, request.ip);
       const [summary, resources, states, results] = await Promise.all([
-        get('/api/v1/drift/summary'), get('/api/v1/resources?limit=200'), get('/api/v1/state/list'), get('/api/v1/drift/results?limit=1'),
+        get('/api/v1/drift/summary'), get('/api/v1/resources?limit=50'), get('/api/v1/state/list'), get('/api/v1/drift/results?limit=1'),
       ]);
       const latest = results.ok ? (results.data.results ?? [])[0] : null;
       const detail = latest?.drift_detected ? await get(`/api/v1/drift/results/${encodeURIComponent(latest.id)}`) : null;
+      const listed: any[] = resources.ok ? (resources.data.resources ?? []) : [];
+      const perResource = await Promise.all(
+        listed.map(async (r) => {
+          const [cost, compliance] = await Promise.all([get(`/api/v1/resources/${encodeURIComponent(r.id)}/cost`), get(`/api/v1/resources/${encodeURIComponent(r.id)}/compliance`)]);
+          return { ...r, cost: cost.ok ? cost.data : null, compliance: compliance.ok ? compliance.data : null };
+        }),
+      );
       return sendHtml(reply, 200, infrastructurePage(console.pageContext(session, request, reply), {
         summary: summary.ok ? summary.data : null,
-        resources: resources.ok ? (resources.data.resources ?? []) : [],
+        resources: perResource,
+        totalResources: resources.ok ? Number(resources.data.total ?? listed.length) : 0,
         states: states.ok ? (states.data.state_files ?? []) : [],
         driftByResource: detail?.ok ? driftSeverityByResource(detail.data.drifts ?? []) : {},
       }));

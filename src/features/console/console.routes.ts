@@ -86,6 +86,7 @@ export function consoleRoutes(deps: ConsoleRouteDeps, console: ConsoleContext) {
       const session = await console.requireSession(request, reply);
       if (!session) return reply;
       const page = await deps.findings.list(session.user.organizationId, inboxQuery(request.query));
+      reply.header('x-total-count', String(page.total));
       return sendHtml(reply, 200, inboxRows(page));
     });
 

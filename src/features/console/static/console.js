@@ -30,6 +30,8 @@ function liveInbox() {
     const response = await fetch(table.dataset.rowsUrl, { headers: { accept: 'text/html' }, credentials: 'same-origin' });
     if (!response.ok) return;
     table.innerHTML = await response.text();
+    const count = document.getElementById('finding-count');
+    if (count && response.headers.get('x-total-count')) count.textContent = response.headers.get('x-total-count') + ' findings';
     localizeTimes(table);
     if (status) status.textContent = 'Updated ' + absolute.format(new Date());
   };

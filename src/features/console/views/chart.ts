@@ -27,7 +27,7 @@ export function seriesChart(input: { points: SeriesPoint[]; marked: SeriesPoint 
   const f = (n: number) => n.toFixed(1);
   const path = points.map((p, i) => `${i === 0 ? 'M' : 'L'}${f(x(p.t))},${f(y(p.v))}`).join(' ');
   const band = input.expected
-    ? `<rect class="band" x="${PAD.left}" y="${f(y(input.expected.high))}" width="${W - PAD.left - PAD.right}" height="${f(Math.max(1, y(input.expected.low) - y(input.expected.high)))}"><title>expected range</title></rect>`
+    ? `<rect class="band" x="${PAD.left}" y="${f(y(input.expected.high))}" width="${W - PAD.left - PAD.right}" height="${f(Math.max(6, y(input.expected.low) - y(input.expected.high)))}"><title>expected range</title></rect>`
     : '';
   const mark = input.marked
     ? `<circle class="point" cx="${f(x(input.marked.t))}" cy="${f(y(input.marked.v))}" r="6"><title>anomalous point: ${input.marked.v}</title></circle>`

@@ -3,6 +3,7 @@ import { csrfField, layout, severityBadge, timeTag, type PageContext } from './l
 import { seriesChart, type SeriesPoint } from './chart';
 
 const mitreUrl = (id: string) => `https://attack.mitre.org/techniques/${id.replace('.', '/')}/`;
+const humanize = (value: string) => value.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
 const show = (value: unknown) => (value === null || value === undefined ? '–' : typeof value === 'string' ? value : JSON.stringify(value));
 
 export function anomalyPage(ctx: PageContext, a: any, series: SeriesPoint[]): SafeHtml {
@@ -49,7 +50,7 @@ export function threatPage(ctx: PageContext, t: any): SafeHtml {
     { ...ctx, current: 'inbox' },
     `Threat: ${t.threat_type}`,
     html`<p><a href="/">← Inbox</a></p>
-<h1>${String(t.threat_type).replace(/_/g, ' ')}${t.source_ip ? html` from ${t.source_ip}` : ''}</h1>
+<h1>${humanize(String(t.threat_type))}${t.source_ip ? html` from ${t.source_ip}` : ''}</h1>
 <section><p>${t.explanation}</p>
 <dl class="facts"><dt>Severity</dt><dd>${severityBadge(t.severity)}</dd><dt>Status</dt><dd>${t.status}</dd><dt>Confidence</dt><dd>${Math.round(Number(t.confidence) * 100)}%</dd>
 <dt>Estimated impact</dt><dd>$${Number(t.impact_usd ?? 0).toLocaleString('en-US')}</dd><dt>Target</dt><dd>${show(t.target)}</dd><dt>User</dt><dd>${show(t.user)}</dd>
@@ -60,6 +61,22 @@ export function threatPage(ctx: PageContext, t: any): SafeHtml {
 <section aria-labelledby="tl"><h2 id="tl">Timeline</h2><ol class="timeline">${(t.timeline ?? []).map((e: any) => html`<li>${timeTag(e.timestamp, 'absolute')} — <strong>${String(e.event).replace(/_/g, ' ')}</strong>${e.agent ? html` <span class="muted">(${e.agent})</span>` : ''}</li>`)}</ol></section>
 <section aria-labelledby="pb"><h2 id="pb">Playbook</h2>${(t.playbooks ?? []).length ? html`<ul>${t.playbooks.map((p: any) => html`<li><a href="/console/approvals#playbook-${p.id}">Playbook ${String(p.id).slice(0, 8)}</a>: ${p.status} (${p.approval_status})</li>`)}</ul>` : html`<p class="muted">No playbook for this threat.</p>`}</section>`,
   );
+}
+
+const LONG = 120;
+
+/** Short values inline; long ones (lists of rules, policies) folded so the table stays readable. */
+function driftValue(value: unknown): SafeHtml {
+  const text = show(value);
+  return text.length <= LONG ? html`${text}` : html`<details><summary>${text.slice(0, 60)}…</summary>${text}</details>`;
+}
+
+/** For lists compared as sets, what the live side adds and lacks says more than the whole list. */
+function driftActual(d: any): SafeHtml {
+  if (d.details && (d.details.added?.length || d.details.removed?.length)) {
+    return html`${d.details.added?.length ? html`<div><strong>adds</strong> ${driftValue(d.details.added)}</div>` : ''}${d.details.removed?.length ? html`<div><strong>lacks</strong> ${driftValue(d.details.removed)}</div>` : ''}`;
+  }
+  return driftValue(d.actual);
 }
 
 export function driftPage(ctx: PageContext, r: any): SafeHtml {
@@ -73,7 +90,7 @@ export function driftPage(ctx: PageContext, r: any): SafeHtml {
 <dt>Detected</dt><dd>${timeTag(r.created_at, 'absolute')}</dd></dl></section>
 <div class="table-wrap"><table><caption class="skip">Each drifted field, expected (state) against actual (live)</caption>
 <thead><tr><th scope="col">Severity</th><th scope="col">Resource</th><th scope="col">Kind</th><th scope="col">Field</th><th scope="col">Expected</th><th scope="col">Actual</th></tr></thead>
-<tbody>${drifts.map((d) => html`<tr><td>${severityBadge(d.severity)}</td><td class="mono">${d.resource_address ?? d.provider_id ?? d.resource_id ?? '–'}<br><span class="muted">${d.resource_type}</span></td><td>${d.kind}</td><td class="mono">${d.field ?? '–'}</td><td class="mono">${show(d.expected)}</td><td class="mono">${show(d.actual)}</td></tr>`)}</tbody></table></div>
+<tbody>${drifts.map((d) => html`<tr><td>${severityBadge(d.severity)}</td><td class="mono">${d.resource_address ?? d.provider_id ?? d.resource_id ?? '–'}<br><span class="muted">${d.resource_type}</span></td><td>${d.kind}</td><td class="mono">${d.field ?? '–'}</td><td class="mono value">${driftValue(d.expected)}</td><td class="mono value">${driftActual(d)}</td></tr>`)}</tbody></table></div>
 ${(r.remediation ?? []).length ? html`<h2>Remediation</h2><ol>${r.remediation.map((s: any) => html`<li>${s.description}${s.command ? html`<pre>${s.command}</pre>` : ''}</li>`)}</ol>` : ''}`,
   );
 }

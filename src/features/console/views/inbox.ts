@@ -46,7 +46,7 @@ export function inboxPage(ctx: PageContext, page: FindingsPage, filters: InboxFi
 <div><label for="f-severity">Severity</label><select id="f-severity" name="severity">${option('', 'Any severity', filters.severity ?? '')}${['critical', 'high', 'medium', 'low'].map((s) => option(s, s, filters.severity))}</select></div>
 <div><label for="f-status">Status</label><select id="f-status" name="status">${option('', 'Any status', filters.status ?? '')}${STATUSES.map((s) => option(s, s, filters.status))}</select></div>
 <button type="submit" class="secondary">Apply</button>
-<span class="live muted" id="live-status" aria-live="polite">${page.total} findings</span>
+<span class="live muted"><span id="finding-count">${page.total} findings</span> · <span id="live-status" aria-live="polite">Not live (JavaScript off)</span></span>
 </form>
 <div class="table-wrap">
 <table>

@@ -3,7 +3,7 @@ import { layout, severityBadge, timeTag, type PageContext } from './layout';
 
 const SEVERITY_RANK: Record<string, number> = { critical: 4, high: 3, medium: 2, low: 1 };
 
-export function infrastructurePage(ctx: PageContext, data: { summary: any | null; resources: any[]; states: any[]; driftByResource: Record<string, string> }): SafeHtml {
+export function infrastructurePage(ctx: PageContext, data: { summary: any | null; resources: any[]; totalResources?: number; states: any[]; driftByResource: Record<string, string> }): SafeHtml {
   const s = data.summary;
   return layout(
     { ...ctx, current: 'infrastructure' },
@@ -20,11 +20,25 @@ ${data.states.length === 0 ? html`<p class="muted">No Terraform state yet. Point
 ${data.states.map((st) => html`<tr><td class="mono">${st.path}</td><td>${st.resource_count}</td><td>${st.serial}</td><td>${st.locked ? html`<span class="badge sev-high">locked</span>` : html`<span class="muted">unlocked</span>`}</td><td class="hide-sm">${timeTag(st.last_modified)}</td></tr>`)}
 </tbody></table></div>`}</section>
 <section aria-labelledby="res"><h2 id="res">Resources</h2>
-${data.resources.length === 0 ? html`<p class="muted">No live resource known. Push an inventory or configure a provider.</p>` : html`<div class="table-wrap"><table><thead><tr><th scope="col">Name</th><th scope="col">Type</th><th scope="col" class="hide-sm">Region</th><th scope="col">Drift</th><th scope="col">Details</th></tr></thead><tbody>
+${data.resources.length === 0 ? html`<p class="muted">No live resource known. Push an inventory or configure a provider.</p>` : html`<div class="table-wrap"><table><thead><tr><th scope="col">Name</th><th scope="col">Type</th><th scope="col" class="hide-sm">Region</th><th scope="col">Drift</th><th scope="col">Cost / month</th><th scope="col">Compliance</th></tr></thead><tbody>
 ${data.resources.map((r) => html`<tr><td>${r.name}</td><td class="mono">${r.type}</td><td class="hide-sm">${r.region}</td><td>${data.driftByResource[r.id] ? severityBadge(data.driftByResource[r.id]) : html`<span class="muted">none</span>`}</td>
-<td><a href="/api/v1/resources/${r.id}/cost">cost</a> · <a href="/api/v1/resources/${r.id}/compliance">compliance</a></td></tr>`)}
-</tbody></table></div>`}</section>`,
+<td>${costCell(r.cost)}</td><td>${complianceCell(r.compliance)}</td></tr>`)}
+</tbody></table></div>${(data.totalResources ?? 0) > data.resources.length ? html`<p class="muted">Showing ${data.resources.length} of ${data.totalResources} resources.</p>` : ''}`}</section>`,
   );
+}
+
+function costCell(cost: any): SafeHtml {
+  if (!cost?.priced || typeof cost.cost?.current_month !== 'number') return html`<span class="muted">not priced</span>`;
+  return html`$${cost.cost.current_month.toFixed(2)}`;
+}
+
+function complianceCell(report: any): SafeHtml {
+  const checks: any[] = report?.checks ?? [];
+  const failed = checks.filter((c) => c.status === 'fail' || c.status === 'failed' || c.status === 'non_compliant');
+  const applicable = checks.filter((c) => c.status !== 'not_applicable');
+  if (!report || applicable.length === 0) return html`<span class="muted">no check applies</span>`;
+  if (failed.length === 0) return html`<span class="pill good">${applicable.length} passed</span>`;
+  return html`<span class="pill bad" title="${failed.map((c) => c.name).join(', ')}">${failed.length} of ${applicable.length} failed</span>`;
 }
 
 /** The worst severity each resource has in a drift result's findings. */
