@@ -31,12 +31,15 @@ function liveInbox() {
     if (!response.ok) return;
     table.innerHTML = await response.text();
     const count = document.getElementById('finding-count');
-    if (count && response.headers.get('x-total-count')) count.textContent = response.headers.get('x-total-count') + ' findings';
+    const total = response.headers.get('x-total-count');
+    if (count && total) count.textContent = total + ' findings';
+    const pagerTotal = document.getElementById('pager-total');
+    if (pagerTotal && total) pagerTotal.textContent = total;
     localizeTimes(table);
-    if (status) status.textContent = 'Updated ' + absolute.format(new Date());
+    if (status) status.textContent = 'Live · updated ' + absolute.format(new Date());
   };
   const source = new EventSource('/console/events');
-  source.addEventListener('open', () => { if (status) status.textContent = 'Live'; });
+  source.addEventListener('open', () => { if (status && !status.textContent.startsWith('Live')) status.textContent = 'Live'; });
   source.addEventListener('error', () => { if (status) status.textContent = 'Reconnecting…'; });
   source.addEventListener('finding', () => { if (!pending) pending = setTimeout(refresh, 250); });
 }

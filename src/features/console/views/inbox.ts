@@ -57,7 +57,7 @@ export function inboxPage(ctx: PageContext, page: FindingsPage, filters: InboxFi
 </div>
 <nav class="pager" aria-label="Pages">
 ${filters.page > 1 ? html`<a href="/${queryString({ ...keep, page: filters.page - 1 })}" rel="prev">← Newer</a>` : ''}
-<span class="muted">Page ${filters.page} of ${pages} · ${page.total} total</span>
+<span class="muted">Page ${filters.page} of ${pages} · <span id="pager-total">${page.total}</span> total</span>
 ${filters.page < pages ? html`<a href="/${queryString({ ...keep, page: filters.page + 1 })}" rel="next">Older →</a>` : ''}
 </nav>`,
   );
