@@ -21,10 +21,13 @@ const field = (request: FastifyRequest, name: string) => {
 /** Screens that act: anomaly triage, playbook approvals and API keys. Every action is the API's own route. */
 export function consoleActionRoutes(deps: ConsoleRouteDeps, console: ConsoleContext) {
   async function loadAccess(session: ConsoleSession, ip: string): Promise<AccessData> {
-    const [keys, webhooks, limits] = await Promise.all([
+    const to = new Date();
+    const from = new Date(to.getTime() - 24 * 3600_000);
+    const [keys, webhooks, limits, usage] = await Promise.all([
       deps.api.get(session.user, '/api/v1/api-keys?size=100', ip),
       deps.api.get(session.user, '/api/v1/webhooks?size=100', ip),
       deps.api.get(session.user, '/api/v1/rate-limits', ip),
+      deps.api.get(session.user, `/api/v1/analytics/usage?interval=hour&start_date=${from.toISOString()}&end_date=${to.toISOString()}`, ip),
     ]);
     const hooks: any[] = webhooks.ok ? (webhooks.data.items ?? []) : [];
     const deliveries: Record<string, any[]> = {};
@@ -34,7 +37,9 @@ export function consoleActionRoutes(deps: ConsoleRouteDeps, console: ConsoleCont
         deliveries[w.id] = answer.ok ? (answer.data.items ?? answer.data.deliveries ?? []) : [];
       }),
     );
-    return { keys: keys.ok ? (keys.data.items ?? []) : [], webhooks: hooks, deliveries, rateLimits: limits.ok ? limits.data : null };
+    return { keys: keys.ok ? (keys.data.items ?? []) : [], webhooks: hooks, deliveries, rateLimits: limits.ok ? limits.data : null,
+      usage: usage.ok ? (usage.data.data_points ?? []).map((p: any) => ({ timestamp: p.timestamp, requests: p.requests, errors: p.error_count })) : [],
+    };
   }
 
   const showAccess = async (request: FastifyRequest, reply: FastifyReply, session: ConsoleSession, status: number, extra: Partial<AccessData> = {}) =>

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -158,7 +159,19 @@ describe.skipIf(!hasChromium)('web console in Chromium', () => {
     await memberContext.close();
   });
 
-  it('creates an API key (shown once) and revokes it', async () => {
+  it('creates an API key (shown once) and revokes it; a webhook shows its deliveries', async () => {
+    const received: string[] = [];
+    const receiver = http.createServer((req, res) => {
+      req.on('data', () => undefined);
+      req.on('end', () => {
+        received.push(String(req.headers['webhook-id'] ?? ''));
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const hookUrl = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/vigil`;
+    const hook = await app.app.inject({ method: 'POST', url: '/api/v1/webhooks', headers: admin.headers, payload: { url: hookUrl, secret: 'whsec-test-123', events: ['api_key.created', 'api_key.revoked'] } });
+    expect(hook.statusCode, hook.body).toBe(201);
     await page.goto(`${base}/console/access`);
     await page.getByLabel('Name').fill('ci-pipeline');
     await page.getByRole('button', { name: 'Create key' }).click();
@@ -171,7 +184,11 @@ describe.skipIf(!hasChromium)('web console in Chromium', () => {
     await page.getByRole('button', { name: 'Revoke key ci-pipeline' }).click();
     await expect.poll(() => page.locator('.notice').innerText()).toContain('Key revoked');
     expect((await app.app.inject({ method: 'GET', url: '/api/v1/findings', headers: { 'x-api-key': key } })).statusCode).toBe(401);
+    await expect.poll(() => received.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    await page.goto(`${base}/console/access`);
+    expect(await page.locator('#hooks ~ h3, section h3.mono').first().innerText()).toBe(hookUrl);
     await shot(page, '10-access-key-revoked');
+    receiver.close();
   });
 
   it('a <script> log line renders as text and runs nothing', async () => {

@@ -1,4 +1,5 @@
 import { html, type SafeHtml } from '../html';
+import { usageChart, type UsageBar } from './chart';
 import { csrfField, layout, timeTag, type PageContext } from './layout';
 
 export interface AccessData {
@@ -6,6 +7,7 @@ export interface AccessData {
   webhooks: any[];
   deliveries: Record<string, any[]>;
   rateLimits: any | null;
+  usage?: UsageBar[];
   createdKey?: { name: string; key: string } | null;
   keyError?: string | null;
   keyName?: string;
@@ -33,6 +35,7 @@ ${active.map((k) => html`<tr><td>${k.name}</td><td class="mono">${k.prefix}…</
 ${data.webhooks.length === 0 ? html`<p class="muted">No webhook. Create one with <code>POST /api/v1/webhooks</code> to receive signed events.</p>` : data.webhooks.map((w) => html`<h3 class="mono">${w.url}</h3><p class="muted">Events: ${(w.events ?? []).join(', ')}</p>
 ${(data.deliveries[w.id] ?? []).length === 0 ? html`<p class="muted">No delivery yet.</p>` : html`<div class="table-wrap"><table><thead><tr><th scope="col">Event</th><th scope="col">Status</th><th scope="col">Attempts</th><th scope="col">When</th></tr></thead><tbody>${data.deliveries[w.id]!.map((d) => html`<tr><td>${d.event}</td><td>${d.status}</td><td>${d.attempts ?? ''}</td><td>${timeTag(d.created_at)}</td></tr>`)}</tbody></table></div>`}`)}
 </section>
+<section aria-labelledby="usage"><h2 id="usage">Usage, last 24 hours</h2>${usageChart(data.usage ?? [], 'API requests per hour')}</section>
 <section aria-labelledby="limits"><h2 id="limits">Rate limits</h2>
 ${data.rateLimits ? html`<dl class="facts"><dt>Algorithm</dt><dd>${data.rateLimits.algorithm}</dd><dt>Global</dt><dd>${data.rateLimits.global?.requests_per_minute}/min, ${data.rateLimits.global?.requests_per_hour}/hour</dd>
 ${Object.entries(data.rateLimits.endpoints ?? {}).map(([path, l]: [string, any]) => html`<dt class="mono">${path}</dt><dd>${l.requests_per_minute}/min, ${l.requests_per_hour}/hour</dd>`)}</dl>

@@ -42,3 +42,34 @@ export function seriesChart(input: { points: SeriesPoint[]; marked: SeriesPoint 
   return html`<figure class="chart"><svg viewBox="0 0 ${W} ${H}" role="img" aria-label="${input.label}">${trusted(band + axis)}<path class="line" d="${path}"/>${trusted(mark)}</svg>
 <figcaption class="muted">${input.label}. Shaded: expected range. Red dot: the anomalous point.</figcaption></figure>`;
 }
+
+export interface UsageBar {
+  timestamp: string;
+  requests: number;
+  errors: number;
+}
+
+/** Requests per interval as bars (errors stacked in red), drawn on the server like the series chart. */
+export function usageChart(bars: UsageBar[], label: string): SafeHtml {
+  if (bars.length === 0 || bars.every((b) => b.requests === 0)) return html`<p class="muted">No request recorded in this period.</p>`;
+  const max = Math.max(...bars.map((b) => b.requests), 1);
+  const inner = W - PAD.left - PAD.right;
+  const step = inner / bars.length;
+  const width = Math.max(1, step * 0.8);
+  const y = (v: number) => PAD.top + (1 - v / max) * (H - PAD.top - PAD.bottom);
+  const f = (n: number) => n.toFixed(1);
+  const rects = bars
+    .map((b, i) => {
+      const x = PAD.left + i * step + (step - width) / 2;
+      const ok = Math.max(0, b.requests - b.errors);
+      const title = `${b.timestamp.slice(0, 16).replace('T', ' ')} UTC: ${b.requests} requests, ${b.errors} errors`;
+      return `<g><title>${escapeText(title)}</title><rect class="bar" x="${f(x)}" y="${f(y(b.requests))}" width="${f(width)}" height="${f(y(b.requests - ok) - y(b.requests))}" fill="#a3122a"/><rect class="bar" x="${f(x)}" y="${f(y(ok))}" width="${f(width)}" height="${f(H - PAD.bottom - y(ok))}" fill="#1d4ed8"/></g>`;
+    })
+    .join('');
+  const axis = `<line class="axis" x1="${PAD.left}" y1="${H - PAD.bottom}" x2="${W - PAD.right}" y2="${H - PAD.bottom}"/><text x="4" y="${PAD.top + 10}">${max}</text><text x="4" y="${H - PAD.bottom}">0</text>
+<text x="${PAD.left}" y="${H - 8}">${escapeText(bars[0]!.timestamp.slice(5, 16).replace("T", " "))} UTC</text><text x="${W - PAD.right - 100}" y="${H - 8}">${escapeText(bars[bars.length - 1]!.timestamp.slice(5, 16).replace("T", " "))} UTC</text>`;
+  return html`<figure class="chart"><svg viewBox="0 0 ${W} ${H}" role="img" aria-label="${label}">${trusted(axis + rects)}</svg><figcaption class="muted">${label}. Blue: answered, red: errors.</figcaption></figure>`;
+}
+
+/** Timestamps come from the API; escaped anyway before they enter trusted SVG markup. */
+const escapeText = (value: string) => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -3,7 +3,7 @@ import { escapeHtml, html, queryString } from '../html';
 import type { ConsoleSession } from '../sessions.service';
 import { accessPage } from './access';
 import { approvalsPage } from './approvals';
-import { seriesChart } from './chart';
+import { seriesChart, usageChart } from './chart';
 import { anomalyPage, driftPage, threatPage } from './finding';
 import { inboxPage, inboxRows } from './inbox';
 import { errorPage, type PageContext } from './layout';
@@ -61,6 +61,10 @@ describe('each screen renders user-supplied text inertly', () => {
     expect(page).toContain('action="/console/anomalies/a1/acknowledge"');
     expect(page).toContain('name="_csrf" value="csrf-123"');
     expect(String(seriesChart({ points: [], marked: null, expected: null, label: 'x' }))).toContain('Not enough stored points');
+    const usage = String(usageChart([{ timestamp: now, requests: 10, errors: 2 }, { timestamp: now, requests: 4, errors: 0 }], HOSTILE));
+    expect(usage.match(/<rect class="bar"/g)).toHaveLength(4);
+    expect(usage).not.toContain('<script>alert(1)');
+    expect(String(usageChart([], 'x'))).toContain('No request recorded');
   });
 
   it('threat detail: MITRE links, IOCs, log lines and timeline', () => {
