@@ -45,7 +45,7 @@ export function threatPage(ctx: PageContext, t: any): SafeHtml {
   const ips: string[] = t.iocs?.ips ?? [];
   const domains: string[] = t.iocs?.domains ?? [];
   const hashes: string[] = t.iocs?.hashes ?? [];
-  const lines: string[] = [...new Set<string>([t.raw_log, ...(t.detections ?? []).flatMap((d: any) => d.evidence ?? [])].filter(Boolean))];
+  const evidence: string[] = [...new Set<string>((t.detections ?? []).flatMap((d: any) => d.evidence ?? []).filter((e: unknown) => typeof e === 'string' && e !== t.raw_log))];
   return layout(
     { ...ctx, current: 'inbox' },
     `Threat: ${t.threat_type}`,
@@ -57,7 +57,8 @@ export function threatPage(ctx: PageContext, t: any): SafeHtml {
 <dt>Occurrences</dt><dd>${show(t.occurrences)}</dd><dt>Detected</dt><dd>${timeTag(t.detected_at, 'absolute')}</dd></dl></section>
 <section aria-labelledby="mitre"><h2 id="mitre">MITRE ATT&amp;CK</h2>${mitre.length ? html`<ul>${mitre.map((id) => html`<li><a href="${mitreUrl(id)}" rel="noopener noreferrer" target="_blank">${id}</a></li>`)}</ul>` : html`<p class="muted">No technique mapped.</p>`}</section>
 <section aria-labelledby="iocs"><h2 id="iocs">Indicators</h2>${ips.length + domains.length + hashes.length ? html`<ul class="mono">${[...ips, ...domains, ...hashes].map((v) => html`<li>${v}</li>`)}</ul>` : html`<p class="muted">No indicators extracted.</p>`}</section>
-<section aria-labelledby="raw"><h2 id="raw">Log lines</h2>${lines.map((line) => html`<pre class="log-line">${line}</pre>`)}</section>
+<section aria-labelledby="raw"><h2 id="raw">Log line</h2><pre class="log-line">${t.raw_log}</pre>
+${evidence.length ? html`<h3>Evidence</h3><ul class="mono">${evidence.slice(0, 20).map((e) => html`<li>${e}</li>`)}</ul>` : ''}</section>
 <section aria-labelledby="tl"><h2 id="tl">Timeline</h2><ol class="timeline">${(t.timeline ?? []).map((e: any) => html`<li>${timeTag(e.timestamp, 'absolute')} — <strong>${String(e.event).replace(/_/g, ' ')}</strong>${e.agent ? html` <span class="muted">(${e.agent})</span>` : ''}</li>`)}</ol></section>
 <section aria-labelledby="pb"><h2 id="pb">Playbook</h2>${(t.playbooks ?? []).length ? html`<ul>${t.playbooks.map((p: any) => html`<li><a href="/console/approvals#playbook-${p.id}">Playbook ${String(p.id).slice(0, 8)}</a>: ${p.status} (${p.approval_status})</li>`)}</ul>` : html`<p class="muted">No playbook for this threat.</p>`}</section>`,
   );
