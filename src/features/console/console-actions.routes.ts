@@ -102,6 +102,18 @@ export function consoleActionRoutes(deps: ConsoleRouteDeps, console: ConsoleCont
       return showAccess(request, reply, session, 201, { createdKey: { name: answer.data.name, key: answer.data.key } });
     });
 
+    app.post('/console/rate-limits', { config: pageConfig, schema: pageSchema }, async (request, reply) => {
+      const session = await console.requireFormSession(request, reply);
+      if (!session) return reply;
+      const number = (name: string) => (/^\d{1,9}$/.test(field(request, name).trim()) ? Number(field(request, name).trim()) : field(request, name));
+      const body = { global: { requests_per_minute: number('requests_per_minute'), requests_per_hour: number('requests_per_hour') }, algorithm: field(request, 'algorithm') };
+      const answer = await deps.api.call(session.user, 'PUT', '/api/v1/rate-limits', body, request.ip);
+      if (answer.status === 403) return console.apiErrorPage(reply, session, answer);
+      if (!answer.ok) return showAccess(request, reply, session, answer.status, { limitsError: fieldMessage(answer.error) });
+      console.flash(request, reply, 'ok', 'Rate limits saved.');
+      return redirect(reply, '/console/access');
+    });
+
     app.post('/console/keys/:id/revoke', { config: pageConfig, schema: pageSchema }, async (request, reply) => {
       const session = await console.requireFormSession(request, reply);
       if (!session) return reply;
@@ -118,6 +130,6 @@ export function consoleActionRoutes(deps: ConsoleRouteDeps, console: ConsoleCont
 function fieldMessage(error: { message: string; details?: unknown } | null): string {
   const details = Array.isArray(error?.details) ? (error!.details as { field?: string; message?: string }[]) : [];
   const first = details[0];
-  if (first?.message) return `${(first.field ?? '').replace(/^body\./, '') || 'Value'}: ${first.message}`;
+  if (first?.message) return `${(first.field ?? '').replace(/^body\./, '').replace(/^global\./, 'global ') || 'Value'}: ${first.message}`;
   return error?.message ?? 'The key could not be created.';
 }

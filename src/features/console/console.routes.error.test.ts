@@ -25,6 +25,12 @@ describe('console: bad input answers a page with the reason, never a 500', () =>
     expect(res.body).not.toContain('id="new-key"');
   });
 
+  it('a non-number rate limit answers 400 with the reason next to the form and changes nothing', async () => {
+    const res = await form('/console/rate-limits', { requests_per_minute: 'lots', requests_per_hour: '100', algorithm: 'sliding_window' });
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toMatch(/<div class="error" id="limits-error">global requests_per_minute: [^<]+<\/div>/);
+  });
+
   it.each([
     ['GET', '/console/findings/anomaly/00000000-0000-4000-8000-000000000000', 404],
     ['GET', '/console/findings/drift/00000000-0000-4000-8000-000000000000', 404],

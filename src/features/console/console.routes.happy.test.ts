@@ -104,6 +104,16 @@ describe('console screens act through the API', () => {
     expect((await app.app.inject({ method: 'GET', url: '/api/v1/findings', headers: { 'x-api-key': key } })).statusCode).toBe(401);
   });
 
+  it('an admin changes the global rate limit from the access screen', async () => {
+    const access = await page('/console/access');
+    expect(access.body).toContain('action="/console/rate-limits"');
+    const res = await post('/console/rate-limits', { _csrf: csrfOf(access.body), requests_per_minute: '700', requests_per_hour: '20000', algorithm: 'token_bucket' });
+    expect(res.statusCode).toBe(303);
+    const limits = json(await app.app.inject({ method: 'GET', url: '/api/v1/rate-limits', headers: admin.headers })).data;
+    expect(limits.global).toEqual({ requests_per_minute: 700, requests_per_hour: 20000 });
+    expect(limits.algorithm).toBe('token_bucket');
+  });
+
   it('renders the infrastructure, rules, sources and access screens', async () => {
     for (const [url, heading] of [['/console/infrastructure', 'Infrastructure'], ['/console/rules', 'Rules'], ['/console/sources', 'Sources'], ['/console/access', 'Access']]) {
       const res = await page(url!);

@@ -77,6 +77,17 @@ describe('console forms', () => {
     expect(stored.approval_status).toBe('pending');
   });
 
+  it('a non-admin sees no rate-limit form and is refused when posting anyway', async () => {
+    const member = await registerUser(app);
+    const memberCookie = (await consoleSignIn(app, member.username, 'password-123')).cookie;
+    const page = await app.app.inject({ method: 'GET', url: '/console/access', headers: { cookie: memberCookie } });
+    expect(page.body).not.toContain('action="/console/rate-limits"');
+    const res = await form('/console/rate-limits', memberCookie, { _csrf: csrfOf(page.body), requests_per_minute: '1', requests_per_hour: '1', algorithm: 'sliding_window' });
+    expect(res.statusCode).toBe(403);
+    const limits = json(await app.app.inject({ method: 'GET', url: '/api/v1/rate-limits', headers: admin.headers })).data;
+    expect(limits.global.requests_per_minute).not.toBe(1);
+  });
+
   it("another organization's finding answers the same 404 page as an unknown id", async () => {
     const threat = await hostileThreat('192.0.2.61', 'ops');
     const stranger = await registerUser(app, { organization: 'stranger-co' });

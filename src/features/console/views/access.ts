@@ -8,6 +8,7 @@ export interface AccessData {
   deliveries: Record<string, any[]>;
   rateLimits: any | null;
   usage?: UsageBar[];
+  limitsError?: string | null;
   createdKey?: { name: string; key: string } | null;
   keyError?: string | null;
   keyName?: string;
@@ -39,7 +40,19 @@ ${(data.deliveries[w.id] ?? []).length === 0 ? html`<p class="muted">No delivery
 <section aria-labelledby="limits"><h2 id="limits">Rate limits</h2>
 ${data.rateLimits ? html`<dl class="facts"><dt>Algorithm</dt><dd>${data.rateLimits.algorithm}</dd><dt>Global</dt><dd>${data.rateLimits.global?.requests_per_minute}/min, ${data.rateLimits.global?.requests_per_hour}/hour</dd>
 ${Object.entries(data.rateLimits.endpoints ?? {}).map(([path, l]: [string, any]) => html`<dt class="mono">${path}</dt><dd>${l.requests_per_minute}/min, ${l.requests_per_hour}/hour</dd>`)}</dl>
-<p class="muted">${session.user.role === 'admin' ? 'Change them with PUT /api/v1/rate-limits.' : 'Only an administrator changes them.'}</p>` : html`<p class="muted">Not available.</p>`}
+${session.user.role === 'admin' ? limitsForm(session, data) : html`<p class="muted">Only an administrator changes them.</p>`}` : html`<p class="muted">Not available.</p>`}
 </section>`,
   );
+}
+
+function limitsForm(session: PageContext['session'] & object, data: AccessData): SafeHtml {
+  const g = data.rateLimits?.global ?? {};
+  const option = (value: string) => html`<option value="${value}"${data.rateLimits?.algorithm === value ? html` selected` : ''}>${value.replace('_', ' ')}</option>`;
+  return html`<form method="post" action="/console/rate-limits" class="filters" aria-label="Change the global rate limit">${csrfField(session)}
+<div><label for="rl-minute">Global per minute</label><input id="rl-minute" name="requests_per_minute" inputmode="numeric" value="${g.requests_per_minute ?? ''}"${data.limitsError ? html` aria-invalid="true" aria-describedby="limits-error"` : ''}></div>
+<div><label for="rl-hour">Global per hour</label><input id="rl-hour" name="requests_per_hour" inputmode="numeric" value="${g.requests_per_hour ?? ''}"></div>
+<div><label for="rl-algorithm">Algorithm</label><select id="rl-algorithm" name="algorithm">${option('sliding_window')}${option('token_bucket')}</select></div>
+<button type="submit">Save limits</button>
+${data.limitsError ? html`<div class="error" id="limits-error">${data.limitsError}</div>` : ''}
+</form>`;
 }
