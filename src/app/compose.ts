@@ -31,6 +31,8 @@ import { wireGateway } from './features/gateway';
 import { wireThreats } from './features/threats';
 import { wireAnomalies } from './features/anomalies';
 import { wireDrift } from './features/drift';
+import { createFindingsModule } from '../features/findings/findings.module';
+import { createConsoleModule } from '../features/console/console.module';
 
 export interface BuildOptions {
   config: Config;
@@ -119,6 +121,15 @@ export async function buildApp(options: BuildOptions): Promise<Vigil> {
   const anomalies = await wireAnomalies(core, { gateway: gateway.api, threats: threats.api });
   const drift = await wireDrift(core, { gateway: gateway.api });
   const features: Feature[] = [threats.feature, gateway.feature, anomalies.feature, drift.feature];
+  const findings = createFindingsModule({ db });
+  const webConsole = createConsoleModule({
+    db, clock, logger, bus, accounts, findings: findings.api,
+    signAccessToken: (claims) => tokens.sign(claims),
+    sessionTtlSeconds: config.consoleSessionTtlSeconds,
+    heartbeatSeconds: config.heartbeatSeconds,
+    background: config.backgroundJobs,
+  });
+  features.push({ name: 'findings', routes: findings.routes }, { name: 'console', routes: (target) => webConsole.routes(target), start: webConsole.start, stop: webConsole.stop });
 
   for (const feature of features) feature.hooks?.(app);
   ws.register(app);

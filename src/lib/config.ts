@@ -75,6 +75,8 @@ export const configSchema = z.object({
   threatCheckpointSeconds: intFromEnv(1, 86_400).default(60),
   /** Set by tests and benchmarks to run without background timers. */
   backgroundJobs: boolFromEnv.default(true),
+  /** Web console: how long a signed-in browser stays signed in without activity (sliding). */
+  consoleSessionTtlSeconds: intFromEnv(300, 30 * 86_400).default(8 * 3600),
 });
 
 export type Config = z.infer<typeof configSchema>;
