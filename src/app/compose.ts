@@ -119,7 +119,7 @@ export async function buildApp(options: BuildOptions): Promise<Vigil> {
 
   const cluster =
     config.redisUrl && config.cluster !== 'off'
-      ? createClusterModule({ db, redisUrl: config.redisUrl, logger, options: { partitions: config.clusterPartitions, leaseMs: config.clusterLeaseMs, renewMs: config.clusterRenewMs } })
+      ? createClusterModule({ db, redisUrl: config.redisUrl, logger, namespace: await settings.putIfAbsent(SERVER_SCOPE, 'cluster_id', randomToken(12)), options: { partitions: config.clusterPartitions, leaseMs: config.clusterLeaseMs, renewMs: config.clusterRenewMs } })
       : null;
   const gateway = await wireGateway(core);
   const threats = await wireThreats(core, { gateway: gateway.api, sharedCorrelation: cluster !== null });

@@ -26,13 +26,13 @@ export interface ClusterHealth {
  * Redis wake-ups. Built only when several instances may share the database (VIGIL_REDIS_URL set); a single
  * instance never builds it and keeps everything in-process.
  */
-export function createClusterModule(deps: { db: Kysely<Database>; redisUrl: string | null; logger: Logger; options: ClusterOptions }) {
+export function createClusterModule(deps: { db: Kysely<Database>; redisUrl: string | null; logger: Logger; options: ClusterOptions; /** Same on every instance of one database (stored in it). */ namespace: string }) {
   const { logger, options } = deps;
   const instanceId = newId();
   const repo = createClusterRepository(deps.db);
   const publisher = deps.redisUrl ? createRedis(deps.redisUrl) : null;
   const subscriber = deps.redisUrl ? createRedis(deps.redisUrl) : null;
-  const log = createPartitionLog({ repo, publisher, subscriber, logger, now: () => Date.now() });
+  const log = createPartitionLog({ repo, publisher, subscriber, logger, now: () => Date.now(), namespace: deps.namespace });
   let owner: PartitionOwner | null = null;
   const leases = createLeaseManager({
     repo,

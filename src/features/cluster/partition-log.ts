@@ -4,8 +4,6 @@ import type { Database } from '../../db/schema';
 import type { Logger } from '../../lib/logger';
 import type { ClusterRepository } from './cluster.repository';
 
-const APPENDED = 'vigil:cluster:appended';
-const PROCESSED = 'vigil:cluster:processed';
 /** How often a waiter re-reads results it has not been told about (a lost pub/sub message, an owner that died). */
 const WAIT_POLL_MS = 200;
 
@@ -21,8 +19,11 @@ const keyOf = (h: LogHandle) => `${h.partition}:${h.seq}`;
  * appended in the ingest transaction, announced on Redis after commit, and their results announced back.
  * Pub/sub only wakes; the database is the truth, so a lost message costs latency (a poll), never an event.
  */
-export function createPartitionLog(deps: { repo: ClusterRepository; publisher: Redis | null; subscriber: Redis | null; logger: Logger; now: () => number }) {
+export function createPartitionLog(deps: { repo: ClusterRepository; publisher: Redis | null; subscriber: Redis | null; logger: Logger; now: () => number; namespace: string }) {
   const { repo, publisher, subscriber, logger } = deps;
+  // Per database: two deployments (or test databases) sharing one Redis never hear each other's entries.
+  const APPENDED = `vigil:cluster:${deps.namespace}:appended`;
+  const PROCESSED = `vigil:cluster:${deps.namespace}:processed`;
   const appendedListeners = new Set<(partition: number) => void>();
   const waiters = new Map<string, Set<(result: string | null) => void>>();
 
