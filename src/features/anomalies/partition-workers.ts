@@ -29,6 +29,8 @@ interface Worker {
   stopped: boolean;
   draining: Promise<void> | null;
   again: boolean;
+  /** Processing failed: the state may hold values that were not stored; reload from the checkpoint first. */
+  broken: boolean;
 }
 
 /**
@@ -102,6 +104,7 @@ export function createPartitionWorkers(deps: {
   }
 
   async function drainLoop(w: Worker) {
+    if (w.broken) await restart(w);
     do {
       w.again = false;
       while (!w.stopped) {
@@ -128,14 +131,14 @@ export function createPartitionWorkers(deps: {
           stop(w);
           return;
         }
-        // State may now hold values that were not stored: start the partition over from its checkpoint.
+        // State may now hold values that were not stored: start the partition over from its checkpoint
+        // (on the next wake-up or poll, so a database outage is retried every poll interval).
         logger.error({ err: error, partition: w.partition }, 'anomalies: partition processing failed; restarting from its checkpoint');
-        await new Promise((resolve) => setTimeout(resolve, 500));
-        if (!w.stopped) await restart(w);
+        w.broken = true;
       })
       .finally(() => {
         w.draining = null;
-        if (w.again && !w.stopped) void drain(w);
+        if (w.again && !w.stopped && !w.broken) void drain(w);
       });
     return w.draining;
   }
@@ -145,7 +148,7 @@ export function createPartitionWorkers(deps: {
     w.applied = state.checkpointSeq;
     w.cursor = state.cursor;
     w.engine = newEngine(w);
-    w.again = true;
+    w.broken = false;
   }
 
   function stop(w: Worker) {
@@ -156,7 +159,7 @@ export function createPartitionWorkers(deps: {
   const owner: PartitionOwner = {
     async acquired(partition, token) {
       const state = await cluster.partitionState(partition);
-      const base = { partition, token, applied: state.checkpointSeq, cursor: state.cursor, stopped: false, draining: null, again: false };
+      const base = { partition, token, applied: state.checkpointSeq, cursor: state.cursor, stopped: false, draining: null, again: false, broken: false };
       const w = base as Worker;
       w.engine = newEngine(w);
       workers.set(partition, w);
@@ -167,7 +170,7 @@ export function createPartitionWorkers(deps: {
       if (!w) return;
       w.stopped = true;
       await w.draining;
-      await w.engine.checkpoint();
+      if (!w.broken) await w.engine.checkpoint();
       workers.delete(partition);
     },
     lost(partition) {
