@@ -30,7 +30,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('seq', 'bigint', (c) => c.notNull())
     .addColumn('organization_id', 'text', (c) => c.notNull())
     .addColumn('events', 'text', (c) => c.notNull())
-    .addColumn('result', 'text')
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('cluster_partition_log_pk', ['partition', 'seq'])
     .execute();

@@ -20,8 +20,6 @@ export interface ClusterPartitionLogTable {
   organization_id: string;
   /** JSON array of the committed events of this partition in one ingest batch, in order. */
   events: string;
-  /** JSON of the detections once the owner processed the entry (read by the instance that took the batch). */
-  result: string | null;
   created_at: number;
 }
 

@@ -88,10 +88,16 @@ export function createPartitionWorkers(deps: {
           }
           const result: EntryResult = { detections: detections.map(({ eventIndex, ...d }) => ({ ...d, eventId: events[eventIndex]!.id })), anomalies };
           const text = JSON.stringify(result);
-          await deps.db.transaction().execute(async (trx) => {
-            if (anomalies.length > 0) await deps.anomalies.insertMany(anomalies, trx);
-            if (!(await cluster.commitProcessed(trx, w.partition, w.token, entry.seq, text))) throw new LeaseLost('partition lease lost');
-          });
+          // Without anomalies the fenced cursor update is one statement: atomic without a transaction.
+          const fenced =
+            anomalies.length === 0
+              ? await cluster.commitProcessed(deps.db, w.partition, w.token, entry.seq)
+              : await deps.db.transaction().execute(async (trx) => {
+                  await deps.anomalies.insertMany(anomalies, trx);
+                  if (!(await cluster.commitProcessed(trx, w.partition, w.token, entry.seq))) throw new LeaseLost('partition lease lost');
+                  return true;
+                });
+          if (!fenced) throw new LeaseLost('partition lease lost');
           w.applied = entry.seq;
           return { text, anomalies };
         },
@@ -109,11 +115,11 @@ export function createPartitionWorkers(deps: {
       w.again = false;
       while (!w.stopped) {
         const entries = await cluster.readAfter(w.partition, w.applied, READ_BATCH);
-        if (entries.length === 0) break;
         for (const entry of entries) {
           if (w.stopped) break;
           await processEntry(w, entry);
         }
+        if (entries.length < READ_BATCH) break; // caught up; an append meanwhile sets `again`
       }
     } while (w.again && !w.stopped);
   }

@@ -25,7 +25,7 @@ export interface ClusterApi {
   readAfter(partition: number, afterSeq: number, limit: number): Promise<LogEntry[]>;
   partitionState(partition: number): Promise<{ cursor: number; checkpointSeq: number; token: number }>;
   /** In the caller's transaction, fenced on the token: false when the lease was lost (roll back). */
-  commitProcessed(trx: Db, partition: number, token: number, seq: number, result: string): Promise<boolean>;
+  commitProcessed(trx: Db, partition: number, token: number, seq: number): Promise<boolean>;
   saveCheckpointSeq(trx: Db, partition: number, token: number, seq: number): Promise<boolean>;
   prune(partition: number, upToSeq: number, before: number): Promise<void>;
 }

@@ -71,18 +71,23 @@ export function createClusterRepository(db: Kysely<Database>) {
 
     /**
      * Appends one entry per partition inside the ingest transaction. The seq row stays locked until the
-     * transaction ends, so entries of a partition commit in seq order and a reader never skips one.
+     * transaction ends, so entries of a partition commit in seq order and a reader never skips one. Rows are
+     * locked in partition order, so two batches over the same partitions never deadlock. (UPDATE ... RETURNING
+     * runs on PostgreSQL and on SQLite >= 3.35, which better-sqlite3 bundles.)
      */
     async append(trx: Db, organizationId: string, groups: { partition: number; events: string }[], now: number) {
-      const handles: { partition: number; seq: number }[] = [];
+      const entries: { partition: number; seq: number; organization_id: string; events: string; created_at: number }[] = [];
       for (const group of [...groups].sort((a, b) => a.partition - b.partition)) {
-        await trx.updateTable('cluster_partition_seq').set((eb) => ({ next_seq: eb('next_seq', '+', 1) })).where('partition', '=', group.partition).execute();
-        const row = await trx.selectFrom('cluster_partition_seq').select('next_seq').where('partition', '=', group.partition).executeTakeFirstOrThrow();
-        const seq = Number(row.next_seq);
-        await trx.insertInto('cluster_partition_log').values({ partition: group.partition, seq, organization_id: organizationId, events: group.events, result: null, created_at: now }).execute();
-        handles.push({ partition: group.partition, seq });
+        const row = await trx
+          .updateTable('cluster_partition_seq')
+          .set((eb) => ({ next_seq: eb('next_seq', '+', 1) }))
+          .where('partition', '=', group.partition)
+          .returning('next_seq')
+          .executeTakeFirstOrThrow();
+        entries.push({ partition: group.partition, seq: Number(row.next_seq), organization_id: organizationId, events: group.events, created_at: now });
       }
-      return handles;
+      await trx.insertInto('cluster_partition_log').values(entries).execute();
+      return entries.map((e) => ({ partition: e.partition, seq: e.seq }));
     },
     async readAfter(partition: number, afterSeq: number, limit: number): Promise<LogEntry[]> {
       const rows = await db
@@ -96,25 +101,22 @@ export function createClusterRepository(db: Kysely<Database>) {
       return rows.map((r) => ({ partition: r.partition, seq: Number(r.seq), organizationId: r.organization_id, events: r.events }));
     },
     /** Advances the cursor only while `token` still holds the partition (the fence); false means the lease was lost. */
-    async commitProcessed(trx: Db, partition: number, token: number, seq: number, result: string) {
+    async commitProcessed(trx: Db, partition: number, token: number, seq: number) {
       const fenced = await trx.updateTable('cluster_partitions').set({ cursor: seq }).where('partition', '=', partition).where('token', '=', token).executeTakeFirst();
-      if (Number(fenced.numUpdatedRows) !== 1) return false;
-      await trx.updateTable('cluster_partition_log').set({ result }).where('partition', '=', partition).where('seq', '=', seq).execute();
-      return true;
+      return Number(fenced.numUpdatedRows) === 1;
     },
     async saveCheckpointSeq(trx: Db, partition: number, token: number, seq: number) {
       const fenced = await trx.updateTable('cluster_partitions').set({ checkpoint_seq: seq }).where('partition', '=', partition).where('token', '=', token).executeTakeFirst();
       return Number(fenced.numUpdatedRows) === 1;
     },
-    async results(handles: { partition: number; seq: number }[]) {
-      const found = new Map<string, string | null>();
+    /** Which of these entries their owner has processed (their results travel by pub/sub; this is the fallback). */
+    async processed(handles: { partition: number; seq: number }[]) {
+      const done: string[] = [];
       for (const h of handles) {
-        const row = await db.selectFrom('cluster_partition_log').select('result').where('partition', '=', h.partition).where('seq', '=', h.seq).executeTakeFirst();
         const state = await db.selectFrom('cluster_partitions').select('cursor').where('partition', '=', h.partition).executeTakeFirstOrThrow();
-        if (row?.result) found.set(`${h.partition}:${h.seq}`, row.result);
-        else if (!row && Number(state.cursor) >= h.seq) found.set(`${h.partition}:${h.seq}`, null); // processed and already pruned
+        if (Number(state.cursor) >= h.seq) done.push(`${h.partition}:${h.seq}`);
       }
-      return found;
+      return done;
     },
     /** Drops entries already inside the checkpointed state and older than `before` (their waiters are long gone). */
     async prune(partition: number, upToSeq: number, before: number) {

@@ -73,7 +73,7 @@ export function createPartitionLog(deps: { repo: ClusterRepository; publisher: R
 
     /**
      * Waits until the owners processed these entries, up to `timeoutMs`. Returns each entry's result (null when
-     * processed but no longer readable); entries not processed in time are missing from the map.
+     * processed but its result message was lost); entries not processed in time are missing from the map.
      */
     async awaitResults(handles: LogHandle[], timeoutMs: number): Promise<Map<string, string | null>> {
       const results = new Map<string, string | null>();
@@ -97,8 +97,8 @@ export function createPartitionLog(deps: { repo: ClusterRepository; publisher: R
         while (pending.size > 0 && deps.now() < deadline) {
           await Promise.race([finished, new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS))]);
           if (pending.size === 0) break;
-          const stored = await repo.results(handles.filter((h) => pending.has(keyOf(h))));
-          for (const [key, result] of stored) resolvers.get(key)?.(result);
+          // Processed without us hearing of it (a lost message): answer without its detail rather than wait.
+          for (const key of await repo.processed(handles.filter((h) => pending.has(keyOf(h))))) resolvers.get(key)?.(null);
         }
       } finally {
         for (const [key, resolve] of resolvers) {
