@@ -85,6 +85,7 @@ async function settle(apps: Vigil[], partitions: number) {
 
 async function drive(apps: Vigil[], headers: Record<string, string>[]) {
   let next = 0;
+  const requestMs: number[] = [];
   const started = performance.now();
   // Batches of one source range go out in order: a client with CONCURRENCY requests in flight, round-robin.
   async function worker() {
@@ -92,12 +93,15 @@ async function drive(apps: Vigil[], headers: Record<string, string>[]) {
       const b = next++;
       if (b >= BATCHES) return;
       const i = b % apps.length;
+      const sent = performance.now();
       const res = await apps[i]!.app.inject({ method: 'POST', url: '/api/v1/events/ingest', headers: headers[i], payload: { events: batchOf(b) } });
       if (res.statusCode !== 202) throw new Error(`ingest ${res.statusCode}: ${res.body}`);
+      requestMs.push(performance.now() - sent);
     }
   }
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  return (BATCHES * BATCH) / ((performance.now() - started) / 1000);
+  requestMs.sort((x, y) => x - y);
+  return { rate: (BATCHES * BATCH) / ((performance.now() - started) / 1000), requestP50: requestMs[Math.floor(requestMs.length / 2)]! };
 }
 
 async function latencies(app: Vigil) {
@@ -117,13 +121,13 @@ async function run(label: string, instances: number, cluster: boolean) {
   for (let i = 0; i < instances; i++) apps.push(await start(db.url, cluster));
   await settle(apps, 16);
   const headers = await Promise.all(apps.map(headersOf));
-  const rate = await drive(apps, headers);
+  const { rate, requestP50 } = await drive(apps, headers);
   const latency = await latencies(apps[0]!);
   let failoverMs: number | null = null;
   if (instances === 3) failoverMs = await failover(apps, headers);
   for (const app of apps.reverse()) await app.close();
   await db.drop();
-  return { label, instances, rate, ...latency, failoverMs };
+  return { label, instances, rate, requestP50, ...latency, failoverMs };
 }
 
 /** Abandons the owner of svc-0's partition, then times an event to that partition until it is detected. */
@@ -150,11 +154,12 @@ async function main() {
   console.log(`${BATCHES} batches x ${BATCH} metric events over ${SOURCES} sources, ${CONCURRENCY} requests in flight, ${os.cpus().length} cores`);
   const results = [await run('single (no Redis, in-process)', 1, false), await run('cluster, 1 instance', 1, true), await run('cluster, 3 instances', 3, true)];
   const base = results[0]!;
-  console.log('| configuration | events/s | ratio to single | anomalies | latency p50 ms | p95 ms | p50 ratio |');
+  console.log('| configuration | events/s | ratio to single | ingest answer p50 ms (= detected) | ratio | anomalies | receive -> anomaly stored p50 / p95 ms |');
   console.log('|---|---|---|---|---|---|---|');
   for (const r of results) {
-    console.log(`| ${r.label} | ${Math.round(r.rate)} | ${(r.rate / base.rate).toFixed(2)} | ${r.anomalies} | ${r.p50} | ${r.p95} | ${(r.p50 / Math.max(1, base.p50)).toFixed(1)} |`);
+    console.log(`| ${r.label} | ${Math.round(r.rate)} | ${(r.rate / base.rate).toFixed(2)} | ${r.requestP50.toFixed(1)} | ${(r.requestP50 / base.requestP50).toFixed(2)} | ${r.anomalies} | ${r.p50} / ${r.p95} |`);
   }
+  console.log('(single: anomalies commit in the ingest transaction itself, so receive -> stored is the same instant)');
   const f = results[2]!.failoverMs;
   console.log(`failover: an event for the killed owner's partition was detected after ${Math.round(f ?? NaN)} ms (lease 2000 ms, renew 250 ms)`);
 }
