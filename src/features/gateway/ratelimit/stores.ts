@@ -77,7 +77,9 @@ export function createMemoryStore(
     return { ...result, now };
   }
 
-  const advanced: CounterState[] = []; // scratch for decideDecisive (decisions are synchronous)
+  // Scratch for decideDecisive (a decision is synchronous, so one set serves every request).
+  const advanced: CounterState[] = [];
+  const found: ({ state: CounterState; expiresAt: number } | undefined)[] = [];
 
   /**
    * The same decision as `decideNow` (same algorithms, same counts), for the admitted common case without the
@@ -85,10 +87,11 @@ export function createMemoryStore(
    */
   function decideDecisive(algorithm: Algorithm, rules: Rule[]): DecisiveDecision {
     const now = clock.now();
+    if (++decisions % sweepEvery === 0) sweep(now); // before the entries are read: a sweep must not drop one we update
     const n = rules.length;
-    if (n > advanced.length) advanced.length = n;
     for (let i = 0; i < n; i++) {
       const entry = counters.get(rules[i]!.key);
+      found[i] = entry;
       const state = advance(algorithm, entry && entry.expiresAt > now ? entry.state : undefined, rules[i]!, now);
       if (!hasRoom(algorithm, state, rules[i]!, now)) {
         const full = decideNow(algorithm, rules);
@@ -96,7 +99,6 @@ export function createMemoryStore(
       }
       advanced[i] = state;
     }
-    if (++decisions % sweepEvery === 0) sweep(now);
     const lifetimes = algorithm === 'sliding_window' ? 2 : 1;
     let best = -1;
     let bestRemaining = Infinity;
@@ -104,11 +106,12 @@ export function createMemoryStore(
       const rule = rules[i]!;
       const state = consume(algorithm, advanced[i]!);
       const expiresAt = now + lifetimes * rule.windowMs;
-      const entry = counters.get(rule.key);
+      const entry = found[i];
       if (entry) {
         entry.state = state;
         entry.expiresAt = expiresAt;
       } else counters.set(rule.key, { state, expiresAt });
+      found[i] = undefined;
       advanced[i] = state;
       const remaining = remainingOf(algorithm, state, rule, now);
       if (best < 0 || remaining < bestRemaining || (remaining === bestRemaining && rule.limit < rules[best]!.limit)) {
