@@ -70,7 +70,7 @@ function batchOf(b: number) {
   return Array.from({ length: BATCH }, (_, k) => {
     const i = b * BATCH + k;
     const step = Math.floor(i / SOURCES);
-    const planted = step > 40 && step % 97 === 0;
+    const planted = step > 40 && i % 101 === 0; // spread over the run, one source at a time
     return { type: 'metric', source: `svc-${i % SOURCES}`, name: 'latency_ms', value: planted ? 5_000 : 100 + ((i * 7919) % 13) - 6, timestamp: new Date(T0 + step * 10_000).toISOString() };
   });
 }
