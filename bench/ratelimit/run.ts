@@ -4,7 +4,10 @@
  *  2. the same against Redis (one EVALSHA per decision) when VIGIL_BENCH_REDIS_URL or VIGIL_TEST_REDIS_URL is set
  *  3. HTTP: Vigil's /api/v1/version with limits on vs off; a bare Fastify route alone, behind Vigil's limiter hook,
  *     and behind @fastify/rate-limit (peer baseline).
+ *  4. the same as CPU time per request through in-process injection (stable on a loaded machine), plus
+ *     GET /api/v1/user with a JWT against the bare route.
  * Usage: node --import tsx bench/ratelimit/run.ts [--seconds 5] [--connections 50] [--rounds 3] [--decisions 200000]
+ *        [--cpu-requests 20000] [--skip-http]
  */
 import { parseArgs } from 'node:util';
 import rateLimit from '@fastify/rate-limit';
@@ -13,6 +16,7 @@ import { createRedis } from '../../src/lib/redis';
 import type { Algorithm } from '../../src/features/gateway/ratelimit/algorithms';
 import { rulesFor } from '../../src/features/gateway/ratelimit/policy';
 import { createMemoryStore, createRedisStore } from '../../src/features/gateway/ratelimit/stores';
+import { cpuComparisons } from './cpu';
 import { HUGE, bareServer, compare, fmt, installVigilLimiter, vigilServer } from './servers';
 
 const { values } = parseArgs({
@@ -21,6 +25,8 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '50' },
     decisions: { type: 'string', default: '200000' },
     rounds: { type: 'string', default: '3' },
+    'cpu-requests': { type: 'string', default: '20000' },
+    'skip-http': { type: 'boolean', default: false },
   },
 });
 const rounds = Number(values.rounds);
@@ -118,7 +124,8 @@ async function main() {
   } else {
     console.log('  redis: skipped (set VIGIL_BENCH_REDIS_URL or VIGIL_TEST_REDIS_URL)');
   }
-  await httpComparisons();
+  await cpuComparisons({ requests: Number(values['cpu-requests']), rounds });
+  if (!values['skip-http']) await httpComparisons();
 }
 
 await main();

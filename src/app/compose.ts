@@ -33,6 +33,7 @@ import { wireAnomalies } from './features/anomalies';
 import { wireDrift } from './features/drift';
 import { createFindingsModule } from '../features/findings/findings.module';
 import { createConsoleModule } from '../features/console/console.module';
+import { createClusterModule, type ClusterModule } from '../features/cluster/cluster.module';
 
 export interface BuildOptions {
   config: Config;
@@ -46,6 +47,8 @@ export interface Vigil {
   app: App;
   core: CoreContext;
   features: Feature[];
+  /** Cluster mode's partition ownership (null on a single instance: no Redis, or VIGIL_CLUSTER=off). */
+  cluster: ClusterModule | null;
   /** Drains requests, stops features and closes the database (also run by app.close()). */
   close(): Promise<void>;
 }
@@ -116,9 +119,14 @@ export async function buildApp(options: BuildOptions): Promise<Vigil> {
 
   const core: CoreContext = { config, logger, db, dialect: database.dialect, clock, bus, redis, settings, secrets, ws, accounts, apiKeys };
 
+  const cluster =
+    // Several instances share state only through PostgreSQL and Redis; SQLite is one instance's database.
+    config.redisUrl && config.databaseUrl && config.cluster !== 'off'
+      ? createClusterModule({ db, redisUrl: config.redisUrl, logger, namespace: await settings.putIfAbsent(SERVER_SCOPE, 'cluster_id', randomToken(12)), options: { partitions: config.clusterPartitions, leaseMs: config.clusterLeaseMs, renewMs: config.clusterRenewMs } })
+      : null;
   const gateway = await wireGateway(core);
-  const threats = await wireThreats(core, { gateway: gateway.api });
-  const anomalies = await wireAnomalies(core, { gateway: gateway.api, threats: threats.api });
+  const threats = await wireThreats(core, { gateway: gateway.api, sharedCorrelation: cluster !== null });
+  const anomalies = await wireAnomalies(core, { gateway: gateway.api, threats: threats.api, cluster: cluster?.api ?? null });
   const drift = await wireDrift(core, { gateway: gateway.api });
   const features: Feature[] = [threats.feature, gateway.feature, anomalies.feature, drift.feature];
   const findings = createFindingsModule({ db });
@@ -130,6 +138,8 @@ export async function buildApp(options: BuildOptions): Promise<Vigil> {
     background: config.backgroundJobs,
   });
   features.push({ name: 'findings', routes: findings.routes }, { name: 'console', routes: (target) => webConsole.routes(target), start: webConsole.start, stop: webConsole.stop });
+  // Last: starts once the partition workers are ready, stops (handing partitions off) before the others.
+  if (cluster) features.push({ name: 'cluster', start: () => cluster.start(), stop: () => cluster.stop() });
 
   for (const feature of features) feature.hooks?.(app);
   ws.register(app);
@@ -149,6 +159,7 @@ export async function buildApp(options: BuildOptions): Promise<Vigil> {
           : 'disconnected';
       },
     },
+    cluster: cluster ? () => cluster.health() : undefined,
   })(app);
   for (const feature of features) await feature.routes?.(app);
 
@@ -183,5 +194,5 @@ export async function buildApp(options: BuildOptions): Promise<Vigil> {
   if (config.backgroundJobs) ws.start();
   for (const feature of features) await feature.start?.();
 
-  return { app, core, features, close: () => app.close() };
+  return { app, core, features, cluster, close: () => app.close() };
 }

@@ -21,7 +21,7 @@ export async function admin(args: string[]): Promise<number> {
     process.stderr.write('vigil admin create: --username, --email and --password (8+ characters) are required; --role is admin or user\n');
     return 2;
   }
-  const vigil = await buildApp({ config: { ...config, backgroundJobs: false, adminUsername: undefined, adminEmail: undefined, adminPassword: undefined, logLevel: 'warn' } });
+  const vigil = await buildApp({ config: { ...config, backgroundJobs: false, cluster: 'off', adminUsername: undefined, adminEmail: undefined, adminPassword: undefined, logLevel: 'warn' } });
   try {
     const user = await vigil.core.accounts.createUser({ username, email, password }, role);
     process.stdout.write(`created ${role} ${user.username} (${user.id})\n`);

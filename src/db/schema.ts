@@ -5,5 +5,6 @@ import type { ThreatsTables } from './tables/threats';
 import type { DriftTables } from './tables/drift';
 import type { DriftStateTables } from './tables/drift-state';
 import type { ConsoleTables } from './tables/console';
+import type { ClusterTables } from './tables/cluster';
 
-export interface Database extends CoreTables, GatewayTables, AnomaliesTables, ThreatsTables, DriftTables, DriftStateTables, ConsoleTables {}
+export interface Database extends CoreTables, GatewayTables, AnomaliesTables, ThreatsTables, DriftTables, DriftStateTables, ConsoleTables, ClusterTables {}

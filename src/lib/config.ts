@@ -73,6 +73,15 @@ export const configSchema = z.object({
   threatPlaybooksDir: z.string().min(1).optional(),
   threatLogRetentionLines: intFromEnv(0, 100_000_000).default(100_000),
   threatCheckpointSeconds: intFromEnv(1, 86_400).default(60),
+  /** Cluster mode (several instances on one PostgreSQL + Redis): `auto` turns it on when VIGIL_REDIS_URL is set. */
+  cluster: z.enum(['auto', 'off']).default('auto'),
+  /** Partitions of the streaming state; every instance of a cluster must use the same number. */
+  clusterPartitions: intFromEnv(1, 4096).default(16),
+  /** A partition lease not renewed for this long moves to another instance (the failover time). */
+  clusterLeaseMs: intFromEnv(500, 600_000).default(5_000),
+  clusterRenewMs: intFromEnv(100, 60_000).default(1_000),
+  /** How long an ingest request waits for the partition owners' detections before answering without them. */
+  clusterIngestWaitMs: intFromEnv(0, 120_000).default(10_000),
   /** Set by tests and benchmarks to run without background timers. */
   backgroundJobs: boolFromEnv.default(true),
   /** Web console: how long a signed-in browser stays signed in without activity (sliding). */

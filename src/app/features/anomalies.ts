@@ -16,12 +16,19 @@ import { createModelsService } from '../../features/anomalies/models.service';
 import { modelsRoutes } from '../../features/anomalies/models.routes';
 import { otlpRoutes } from '../../features/anomalies/otlp.routes';
 import { v1Routes } from '../../features/anomalies/v1.routes';
+import type { ClusterApi } from '../../features/cluster/cluster.api';
+import { createPartitionedIngest } from '../../features/anomalies/partitioned-ingest';
+import { createPartitionWorkers } from '../../features/anomalies/partition-workers';
+import { logLinesOf, publishAnomalies } from '../../features/anomalies/ingest.service';
 
 /** How often unacknowledged alerts are checked for escalation. */
 const ESCALATION_SCAN_MS = 10_000;
 
 /** Wires the anomaly engine. Owned by src/features/anomalies. */
-export async function wireAnomalies(core: CoreContext, deps: { gateway: GatewayApi; threats: ThreatsApi }): Promise<{ feature: Feature }> {
+export async function wireAnomalies(
+  core: CoreContext,
+  deps: { gateway: GatewayApi; threats: ThreatsApi; cluster?: ClusterApi | null },
+): Promise<{ feature: Feature; workers: ReturnType<typeof createPartitionWorkers> | null }> {
   const { db, bus, clock, logger } = core;
   const events = createEventsRepository(db);
   const anomaliesRepo = createAnomaliesRepository(db);
@@ -29,7 +36,17 @@ export async function wireAnomalies(core: CoreContext, deps: { gateway: GatewayA
   const engine = createDetectionEngine({ series, logger });
   const models = createModelsService({ models: createModelsRepository(db), events, anomalies: anomaliesRepo, clock, logger });
   await models.load();
-  const ingest = createIngestService({ db, events, anomalies: anomaliesRepo, engine, bus, clock, logger, threats: deps.threats, scorerFor: models.scorerFor });
+  const cluster = deps.cluster ?? null;
+  const partitioned = cluster ? createPartitionedIngest({ db, events, cluster, clock, logger, waitMs: core.config.clusterIngestWaitMs }) : null;
+  const workers = cluster
+    ? createPartitionWorkers({
+        db, cluster, series, anomalies: anomaliesRepo, clock, logger, checkpointMs: 1_000, scorerFor: models.scorerFor,
+        analyzeLogs: (organizationId, batch) => deps.threats.analyzeLogLines(organizationId, logLinesOf(batch)),
+        published: (organizationId, stored) => publishAnomalies(bus, organizationId, stored),
+      })
+    : null;
+  if (cluster && workers) cluster.setOwner(workers.owner);
+  const ingest = createIngestService({ db, events, anomalies: anomaliesRepo, engine, bus, clock, logger, threats: deps.threats, scorerFor: models.scorerFor, partitioned });
   const anomalies = createAnomaliesService({ db, anomalies: anomaliesRepo, series, engine, bus, clock });
   const dataPoints = createDataPointsService({ ingest, clock });
   const alerts = createAlertsService({ rules: createAlertRulesRepository(db), anomalies: anomaliesRepo, gateway: deps.gateway, bus, clock, logger, secrets: core.secrets });
@@ -42,6 +59,7 @@ export async function wireAnomalies(core: CoreContext, deps: { gateway: GatewayA
   const ingestBodyLimit = core.config.ingestBodyLimitBytes;
 
   return {
+    workers,
     feature: {
       name: 'anomalies',
       routes: (app) => {
@@ -51,6 +69,7 @@ export async function wireAnomalies(core: CoreContext, deps: { gateway: GatewayA
         otlpRoutes({ ingest, ingestBodyLimit })(app);
       },
       start: () => {
+        workers?.start();
         if (!core.config.backgroundJobs) return;
         timer = setInterval(() => {
           if (scanning) return;
@@ -63,6 +82,7 @@ export async function wireAnomalies(core: CoreContext, deps: { gateway: GatewayA
       },
       stop: async () => {
         if (timer) clearInterval(timer);
+        workers?.stop();
         await scanning;
         await models.idle();
         await engine.checkpoint();

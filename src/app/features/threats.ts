@@ -4,6 +4,7 @@ import type { EventName } from '../../events/catalogue';
 import { createAgents } from '../../features/threats/agents';
 import { createBlocklist } from '../../features/threats/blocklist';
 import { createCorrelationCheckpoint } from '../../features/threats/correlation-checkpoint';
+import { createSharedCorrelation } from '../../features/threats/detection/correlation/shared-windows';
 import { loadDefaultCostModel } from '../../features/threats/cost-model';
 import { createCustomRulesService } from '../../features/threats/custom-rules.service';
 import { loadDetectionEngine } from '../../features/threats/detection-engine';
@@ -37,12 +38,14 @@ const WS_MESSAGES: [EventName, string][] = [
 ];
 
 /** Wires the threat engine. Owned by src/features/threats. */
-export async function wireThreats(core: CoreContext, deps: { gateway: GatewayApi }): Promise<{ feature: Feature; api: ThreatsApi }> {
+export async function wireThreats(core: CoreContext, deps: { gateway: GatewayApi; sharedCorrelation?: boolean }): Promise<{ feature: Feature; api: ThreatsApi }> {
   const { db, bus, clock, logger, config } = core;
   const engine = loadDetectionEngine();
   if (!engine) logger.warn('threats: the detection engine is not available; detection answers 503 SERVICE_UNAVAILABLE');
   const pipeline = engine ? engine.createThreatPipeline({ clock }) : null;
 
+  // Cluster mode: correlation windows live in Redis, shared by every instance, instead of in this process.
+  const shared = deps.sharedCorrelation && core.redis ? createSharedCorrelation(core.redis) : null;
   const repo = createThreatsRepository(db);
   const playbooksRepo = createPlaybooksRepository(db);
   const ops = createThreatsOpsRepository(db);
@@ -65,6 +68,7 @@ export async function wireThreats(core: CoreContext, deps: { gateway: GatewayApi
     clock,
     logger,
     retentionLines: config.threatLogRetentionLines,
+    shared,
     onThreatStored: (threat) => {
       agents.submit('executor', threat.organization_id, () => playbooks.generate(threat)).catch((error) =>
         logger.error({ err: error, threat: threat.id }, 'threats: playbook generation failed'),
@@ -74,7 +78,7 @@ export async function wireThreats(core: CoreContext, deps: { gateway: GatewayApi
   const threats = createThreatsService({ repo, playbooks: playbooksRepo, ops, bus, clock });
   const analytics = createThreatAnalyticsService({ repo, clock });
   const simulation = createSimulationService({ detection, repo: ops, clock });
-  const checkpoint = createCorrelationCheckpoint({ pipeline, repo: ops, clock, logger });
+  const checkpoint = createCorrelationCheckpoint({ pipeline: shared ? null : pipeline, repo: ops, clock, logger });
 
   await checkpoint.restore();
   await blocklist.reload();

@@ -6,6 +6,7 @@ import * as threats from './0004_threats';
 import * as drift from './0005_drift';
 import * as driftState from './0006_drift_state';
 import * as consoleTables from './0008_console';
+import * as cluster from './0010_cluster';
 
 /** Applied in key order on SQLite and PostgreSQL alike. A released migration is never edited: add a new one. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '0005_drift': drift,
   '0006_drift_state': driftState,
   '0008_console': consoleTables,
+  '0010_cluster': cluster,
 };

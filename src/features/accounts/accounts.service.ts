@@ -11,7 +11,7 @@ import type { Role } from '../../server/types';
 import type { AccountsRepository, UserRow } from './accounts.repository';
 import type { PasswordHasher } from './passwords';
 import type { TokenIssuer } from './tokens';
-import { toPublicUser } from './accounts.fns';
+import { toPublicUser, type PublicUser } from './accounts.fns';
 
 export interface RegisterInput {
   username: string;
@@ -45,7 +45,7 @@ export function createAccountsService(deps: {
   refreshTtlSeconds: number;
 }) {
   const { repo, hasher, tokens, clock, bus } = deps;
-  const activeCache = new Map<string, { user: UserRow; at: number }>();
+  const activeCache = new Map<string, { user: UserRow; at: number; profile?: PublicUser }>();
 
   async function defaultOrganizationId(): Promise<string> {
     const existing = await deps.settings.get<string | null>(SERVER_SCOPE, DEFAULT_ORG_KEY, null);
@@ -181,7 +181,14 @@ export function createAccountsService(deps: {
       return issueTokens(user, row.family_id);
     },
 
-    async getProfile(userId: string) {
+    /**
+     * The caller's profile. The authenticator has just loaded the same row into the short-lived account cache
+     * (cleared on every change made through this service, and on disable everywhere through the bus), so a
+     * warm read needs no query; a change made on another instance shows here within USER_CACHE_MS.
+     */
+    async getProfile(userId: string): Promise<PublicUser> {
+      const cached = activeCache.get(userId);
+      if (cached && clock.now() - cached.at < USER_CACHE_MS) return (cached.profile ??= toPublicUser(cached.user));
       return toPublicUser(await requireUser(userId));
     },
 

@@ -2,6 +2,8 @@ import type { Logger } from '../../lib/logger';
 import type { AnyState, StateAccess } from './detection';
 import type { SeriesRepository } from './anomalies-series.repository';
 
+export type SeriesCheckpointRow = { organization_id: string; series_key: string; state: string; updated_at: number };
+
 /** Most series states kept in memory; beyond it the oldest-loaded clean (checkpointed) ones are dropped and reload on use. */
 const MAX_CACHED = 200_000;
 
@@ -18,7 +20,14 @@ export interface EngineOptions {
  * transaction fails drops the series it touched from memory, so they resume from their last checkpoint
  * rather than keep values that were never stored.
  */
-export function createDetectionEngine(deps: { series: SeriesRepository; logger: Logger; now?: () => number; options?: Partial<EngineOptions> }) {
+export function createDetectionEngine(deps: {
+  series: SeriesRepository;
+  logger: Logger;
+  now?: () => number;
+  options?: Partial<EngineOptions>;
+  /** Stores a checkpoint instead of `series.saveMany` (a partition owner saves its log position with it, fenced). */
+  persist?: (rows: SeriesCheckpointRow[]) => Promise<void>;
+}) {
   const options: EngineOptions = { checkpointMs: 1_000, maxDirty: 20_000, ...deps.options };
   const now = deps.now ?? (() => performance.now());
   const cache = new Map<string, AnyState>();
@@ -68,7 +77,7 @@ export function createDetectionEngine(deps: { series: SeriesRepository; logger: 
       return [{ organization_id: organizationId, series_key: key, state: JSON.stringify(state), updated_at: at }];
     });
     try {
-      await deps.series.saveMany(rows);
+      await (deps.persist ? deps.persist(rows) : deps.series.saveMany(rows));
       lastCheckpoint = now();
     } catch (error) {
       for (const key of keys) dirty.add(key);

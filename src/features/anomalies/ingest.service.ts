@@ -12,6 +12,7 @@ import type { EventsRepository } from './anomalies-events.repository';
 import { MAX_EVENTS_PER_BATCH, ingestEvent } from './anomalies.schemas';
 import { detect, keysOf, type Detection, type ExtraScorer, type IngestEvent } from './detection';
 import type { DetectionEngine } from './engine';
+import type { PartitionedIngest } from './partitioned-ingest';
 
 export interface IngestDeps {
   db: Kysely<Database>;
@@ -23,6 +24,8 @@ export interface IngestDeps {
   logger: Logger;
   threats: ThreatsApi;
   scorerFor: (organizationId: string) => ExtraScorer | undefined;
+  /** Cluster mode: batches are committed with a partition log entry and detected by each partition's owner. */
+  partitioned?: PartitionedIngest | null;
 }
 
 export interface IngestOutcome {
@@ -69,7 +72,7 @@ export function validateEvents(items: unknown[], now: number): IngestEvent[] {
   return events;
 }
 
-function toRow(organizationId: string, event: IngestEvent, now: number): Insertable<AnomalyEventsTable> {
+export function toRow(organizationId: string, event: IngestEvent, now: number): Insertable<AnomalyEventsTable> {
   return {
     id: event.id,
     organization_id: organizationId,
@@ -89,29 +92,52 @@ function toRow(organizationId: string, event: IngestEvent, now: number): Inserta
   };
 }
 
+/** The anomaly rows of a batch's anomalous detections. */
+export function anomalyRows(organizationId: string, events: IngestEvent[], detections: Detection[], now: number): IngestOutcome['anomalies'] {
+  return detections
+    .filter((d) => d.isAnomaly)
+    .map((d) => {
+      const event = events[d.eventIndex]!;
+      return {
+        id: newId(), organization_id: organizationId, series_key: d.seriesKey, kind: d.kind, source: d.source, metric: d.metric,
+        value: d.value, expected: d.expected, score: d.score, severity: d.severity, detector: d.detector, explanation: d.explanation,
+        status: 'open' as const, event_id: event.id, point_id: event.pointId ?? null, notes: null, is_false_positive: 0,
+        acknowledged_at: null, acknowledged_by: null, resolved_at: null, detected_at: event.timestamp, created_at: now,
+      };
+    });
+}
+
+/** Publishes stored anomalies on the bus (after their commit). */
+export function publishAnomalies(bus: EventBus, organizationId: string, anomalies: IngestOutcome['anomalies']) {
+  for (const a of anomalies) {
+    bus.publish('anomaly.detected', organizationId, {
+      anomaly_id: a.id, source: a.source, metric: a.metric, score: a.score, severity: a.severity,
+      explanation: a.explanation, value: a.value, expected: a.expected, kind: a.kind, detected_at: new Date(Number(a.detected_at)).toISOString(),
+    });
+  }
+}
+
+/** Log events as the threat engine takes them. */
+export function logLinesOf(events: IngestEvent[]) {
+  return events
+    .filter((e) => e.type === 'log')
+    .map((e) => ({ source: e.source, message: e.message ?? '', level: e.level ?? null, timestamp: new Date(e.timestamp).toISOString(), metadata: e.metadata ?? null, eventId: e.id }));
+}
+
 /**
  * Runs a batch through the detectors and stores its events and anomalies in one transaction (the engine
  * checkpoints detector state after it), then publishes the anomalies and hands log lines to the threat engine.
  */
 export function createIngestService(deps: IngestDeps) {
   async function ingest(organizationId: string, events: IngestEvent[]): Promise<IngestOutcome> {
+    if (deps.partitioned) return deps.partitioned.ingest(organizationId, events);
     const now = deps.clock.now();
     const outcome = await deps.engine.run(
       organizationId,
       events.flatMap(keysOf),
       (states) => {
         const detections = detect(events, states, deps.scorerFor(organizationId));
-        const anomalies = detections
-          .filter((d) => d.isAnomaly)
-          .map((d) => {
-            const event = events[d.eventIndex]!;
-            return {
-              id: newId(), organization_id: organizationId, series_key: d.seriesKey, kind: d.kind, source: d.source, metric: d.metric,
-              value: d.value, expected: d.expected, score: d.score, severity: d.severity, detector: d.detector, explanation: d.explanation,
-              status: 'open' as const, event_id: event.id, point_id: event.pointId ?? null, notes: null, is_false_positive: 0,
-              acknowledged_at: null, acknowledged_by: null, resolved_at: null, detected_at: event.timestamp, created_at: now,
-            };
-          });
+        const anomalies = anomalyRows(organizationId, events, detections, now);
         return {
           commit: async () => {
             const rows = events.map((e) => toRow(organizationId, e, now));
@@ -133,15 +159,8 @@ export function createIngestService(deps: IngestDeps) {
   }
 
   function afterCommit(organizationId: string, outcome: IngestOutcome) {
-    for (const a of outcome.anomalies) {
-      deps.bus.publish('anomaly.detected', organizationId, {
-        anomaly_id: a.id, source: a.source, metric: a.metric, score: a.score, severity: a.severity,
-        explanation: a.explanation, value: a.value, expected: a.expected, kind: a.kind, detected_at: new Date(Number(a.detected_at)).toISOString(),
-      });
-    }
-    const lines = outcome.events
-      .filter((e) => e.type === 'log')
-      .map((e) => ({ source: e.source, message: e.message ?? '', level: e.level ?? null, timestamp: new Date(e.timestamp).toISOString(), metadata: e.metadata ?? null, eventId: e.id }));
+    publishAnomalies(deps.bus, organizationId, outcome.anomalies);
+    const lines = logLinesOf(outcome.events);
     if (lines.length > 0) {
       // The threat engine works on its own time; ingest answers once the batch is committed.
       Promise.resolve()

@@ -9,6 +9,8 @@ export interface HealthDeps {
   gitCommit: string | null;
   checks: Record<string, () => Promise<'connected' | 'disconnected' | 'disabled'>>;
   ws: Pick<WsHub, 'stats'>;
+  /** Cluster mode: this instance and the partitions of the streaming state it owns. */
+  cluster?: () => { instance_id: string; partitions_total: number; partitions_owned: number[] };
 }
 
 const healthBody = z.object({
@@ -17,6 +19,7 @@ const healthBody = z.object({
   version: z.string(),
   services: z.record(z.string(), z.string()),
   uptime: z.number(),
+  cluster: z.object({ instance_id: z.string(), partitions_total: z.number(), partitions_owned: z.array(z.number()) }).optional(),
 });
 
 export function healthRoutes(deps: HealthDeps) {
@@ -38,6 +41,7 @@ export function healthRoutes(deps: HealthDeps) {
       version: deps.version,
       services,
       uptime: Math.round((Date.now() - deps.startedAt) / 1000),
+      ...(deps.cluster ? { cluster: deps.cluster() } : {}),
     } as const;
   }
 

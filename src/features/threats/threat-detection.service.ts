@@ -13,6 +13,7 @@ import { estimateImpact } from './cost-model';
 import type { CustomRulesService } from './custom-rules.service';
 import { SEVERITY_WEIGHT, type Detection, type ParsedLog, type ThreatPipeline } from './detection-types';
 import { extractIocs } from './iocs';
+import type { SharedCorrelation } from './detection/correlation/shared-windows';
 import { recommendedActions, templateFor, type PlaybookTemplate, type ThreatVariables } from './playbook-templates';
 import type { ThreatSettingsService } from './threat-settings.service';
 import { nextSeq, type LogLineRow, type ThreatRow, type ThreatsRepository } from './threats.repository';
@@ -81,6 +82,8 @@ export function createThreatDetectionService(deps: {
   logger: Logger;
   retentionLines: number;
   onThreatStored: (threat: ThreatRow) => void;
+  /** Cluster mode: correlation windows shared by every instance through Redis (see correlation/shared-windows.ts). */
+  shared?: SharedCorrelation | null;
 }) {
   const { db, repo, agents, clock, bus } = deps;
   const insertedSincePrune = new Map<string, number>();
@@ -222,8 +225,12 @@ export function createThreatDetectionService(deps: {
     const extraRules = await deps.customRules.compiledFor(organizationId);
     const ctx = { organizationId, timestamp: logTime, source: input.source ?? null, metadata: input.metadata ?? null };
     const detectorStarted = performance.now();
-    const { parsed, detections, belowConfidence } = await agents.submit('detector', organizationId, async () => pipeline.analyze(input.line, ctx, extraRules));
+    const eventId = typeof input.metadata?.event_id === 'string' ? input.metadata.event_id : null;
+    const { parsed, detections, belowConfidence, duplicate } = await agents.submit('detector', organizationId, async () =>
+      deps.shared ? deps.shared.analyze(pipeline, input.line, ctx, extraRules, eventId) : { ...pipeline.analyze(input.line, ctx, extraRules), duplicate: false },
+    );
     const detectorMs = performance.now() - detectorStarted;
+    if (duplicate) return benign(performance.now() - started, 'This event was already analyzed (replayed after a failover); it is not counted again.');
     const detectedAt = clock.now();
     const simulated = Boolean(options.simulationId);
     const hour = Math.floor(logTime / HOUR_MS) * HOUR_MS;

@@ -89,7 +89,7 @@ function pairRules(algorithm: Algorithm, subject: Subject, scope: string, pair: 
  */
 export function rulesFor(input: { config: RateLimitConfig; subject: Subject; path: string; overrides: LimitOverride[] }): Rule[] {
   const { config, subject } = input;
-  const endpoint = matchEndpoint(config.endpoints, input.path);
+  const endpoint = cachedEndpoint(config, input.path);
   const base = cachedBaseRules(config, subject, endpoint);
   if (input.overrides.length === 0) return base;
   const rules = [...base];
@@ -98,6 +98,21 @@ export function rulesFor(input: { config: RateLimitConfig; subject: Subject; pat
     rules.push({ key: counterKey(config.algorithm, overridden, 'tight', 'm'), limit: o.requestsPerMinute, windowMs: MINUTE_MS, limitType: 'requests_per_minute', endpoint: null });
   }
   return rules;
+}
+
+/** Which endpoint prefix a path falls under, per configuration object (paths repeat; ids in them are bounded by the cap). */
+const endpointCache = new WeakMap<RateLimitConfig, Map<string, string | null>>();
+const ENDPOINT_CACHE_MAX = 10_000;
+
+function cachedEndpoint(config: RateLimitConfig, path: string): string | null {
+  let perConfig = endpointCache.get(config);
+  if (!perConfig) endpointCache.set(config, (perConfig = new Map()));
+  const cached = perConfig.get(path);
+  if (cached !== undefined) return cached;
+  const endpoint = matchEndpoint(config.endpoints, path);
+  if (perConfig.size >= ENDPOINT_CACHE_MAX) perConfig.clear();
+  perConfig.set(path, endpoint);
+  return endpoint;
 }
 
 /** Rules are immutable per configuration object; caching them saves building four key strings per request. */

@@ -3,8 +3,8 @@ import { toIso } from '../../../lib/clock';
 import { AppError } from '../../../lib/errors';
 import type { Logger } from '../../../lib/logger';
 import type { App } from '../../../server/types';
-import { decisive } from './algorithms';
-import { rulesFor, subjectOf, type LimitOverride, type RateLimitConfig } from './policy';
+import { decisive, type RuleOutcome } from './algorithms';
+import { rulesFor, subjectOf, type LimitOverride, type RateLimitConfig, type Subject } from './policy';
 import type { RateLimitService } from './ratelimit.service';
 import type { LimitStore, StoreDecision } from './stores';
 
@@ -45,23 +45,24 @@ export function installRateLimitHook(app: App, deps: RateLimitHookDeps) {
   const warn = throttledWarn(deps.logger, 10_000);
 
   let defaultOrganization: string | null = null;
-  type Decided = { decision: StoreDecision; organizationId: string; subjectKey: string };
+  type Decided = { admitted: boolean; outcome: RuleOutcome | null; organizationId: string; subject: Subject };
 
-  function decideWith(request: FastifyRequest, path: string, organizationId: string, config: RateLimitConfig, overrides: LimitOverride[]) {
+  function rulesOf(request: FastifyRequest, path: string, config: RateLimitConfig, overrides: LimitOverride[]) {
     const subject = subjectOf(request.principal, request.ip);
-    return { rules: rulesFor({ config, subject, path, overrides }), algorithm: config.algorithm, organizationId, subjectKey: `${subject.type}:${subject.value}` };
+    return { rules: rulesFor({ config, subject, path, overrides }), subject };
   }
 
   /** With warm caches and the in-memory store a decision needs no await: the common case stays synchronous. */
   function decideSync(request: FastifyRequest, path: string): Decided | null {
-    if (!store.decideNow) return null;
+    if (!store.decideDecisive) return null;
     const organizationId = request.principal?.organizationId ?? defaultOrganization;
     if (!organizationId) return null;
     const config = limits.cachedConfig(organizationId);
     const overrides = limits.cachedOverridesFor(request.principal, request.ip);
     if (!config || !overrides) return null;
-    const { rules, algorithm, subjectKey } = decideWith(request, path, organizationId, config, overrides);
-    return { decision: store.decideNow(algorithm, rules), organizationId, subjectKey };
+    const { rules, subject } = rulesOf(request, path, config, overrides);
+    const { admitted, outcome } = store.decideDecisive(config.algorithm, rules);
+    return { admitted, outcome, organizationId, subject };
   }
 
   async function decide(request: FastifyRequest, path: string): Promise<Decided> {
@@ -69,9 +70,10 @@ export function installRateLimitHook(app: App, deps: RateLimitHookDeps) {
     const organizationId = principal?.organizationId ?? defaultOrganization ?? (defaultOrganization = await deps.defaultOrganizationId());
     const config = limits.cachedConfig(organizationId) ?? (await limits.configFor(organizationId));
     const overrides = limits.cachedOverridesFor(principal, request.ip) ?? (await limits.overridesFor(principal, request.ip));
-    const { rules, algorithm, subjectKey } = decideWith(request, path, organizationId, config, overrides);
-    const decision = store.decideNow ? store.decideNow(algorithm, rules) : await store.decide(algorithm, rules);
-    return { decision, organizationId, subjectKey };
+    const { rules, subject } = rulesOf(request, path, config, overrides);
+    if (store.decideDecisive) return { ...store.decideDecisive(config.algorithm, rules), organizationId, subject };
+    const decision: StoreDecision = await store.decide(config.algorithm, rules);
+    return { admitted: decision.admitted, outcome: decisive(decision.outcomes, decision.admitted), organizationId, subject };
   }
 
   /** The store failed: admit (open) or refuse with 503 (closed), with a throttled warning either way. */
@@ -86,14 +88,14 @@ export function installRateLimitHook(app: App, deps: RateLimitHookDeps) {
 
   /** Sets the X-RateLimit-* headers; returns the 429 when the request is refused. */
   function apply(request: FastifyRequest, reply: FastifyReply, path: string, result: Decided): AppError | undefined {
-    const { decision, organizationId, subjectKey } = result;
-    const outcome = decisive(decision.outcomes, decision.admitted);
+    const { admitted, outcome, organizationId, subject } = result;
     if (!outcome) return undefined;
     const resetSeconds = Math.ceil(outcome.resetAtMs / 1000);
     reply.header('x-ratelimit-limit', String(outcome.rule.limit));
     reply.header('x-ratelimit-remaining', String(outcome.remaining));
     reply.header('x-ratelimit-reset', String(resetSeconds));
-    if (decision.admitted) return undefined;
+    if (admitted) return undefined;
+    const subjectKey = `${subject.type}:${subject.value}`;
 
     const retryAfter = Math.max(1, Math.ceil(outcome.retryAfterMs / 1000));
     const principal = request.principal;
@@ -126,7 +128,9 @@ export function installRateLimitHook(app: App, deps: RateLimitHookDeps) {
 
   // Callback style, not async: the synchronous path then costs no promise per request.
   app.addHook('onRequest', (request, reply, done) => {
-    const path = request.url.split('?', 1)[0]!;
+    const url = request.url;
+    const query = url.indexOf('?');
+    const path = query < 0 ? url : url.slice(0, query);
     if (isExempt(request, path)) return done();
     let now: Decided | null;
     try {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Clock } from '../../../lib/clock';
-import { describe as describeRule, evaluate, type Algorithm, type CounterState, type Evaluation, type Rule } from './algorithms';
+import { advance, consume, decisive, describe as describeRule, evaluate, hasRoom, type Algorithm, type CounterState, type Evaluation, type Rule, type RuleOutcome, type SlidingState, type TokenState } from './algorithms';
 
 export interface StoreDecision extends Evaluation {
   /** The time the decision was taken at (the store's clock: Redis TIME for the shared store). */
@@ -14,14 +14,34 @@ export interface LimitStore {
   decide(algorithm: Algorithm, rules: Rule[]): Promise<StoreDecision>;
   /** Synchronous decision, for stores that need no I/O. */
   decideNow?(algorithm: Algorithm, rules: Rule[]): StoreDecision;
+  /** Synchronous decision reporting only the outcome the headers show (what the request hook needs). */
+  decideDecisive?(algorithm: Algorithm, rules: Rule[]): DecisiveDecision;
   close(): Promise<void>;
+}
+
+export interface DecisiveDecision {
+  admitted: boolean;
+  outcome: RuleOutcome | null;
+}
+
+/** What `describe` reports as remaining, without building the outcome (to pick the decisive rule cheaply). */
+function remainingOf(algorithm: Algorithm, state: CounterState, rule: Rule, now: number): number {
+  if (algorithm === 'sliding_window') {
+    const s = state as SlidingState;
+    const used = s.prev * (1 - (now - s.window * rule.windowMs) / rule.windowMs) + s.curr;
+    return Math.max(0, Math.floor(rule.limit - used + 1e-9));
+  }
+  return Math.max(0, Math.floor((state as TokenState).tokens + 1e-9));
 }
 
 /**
  * Counters in this process. A decision runs synchronously between two awaits, so concurrent requests on one
  * instance can never both take the last unit.
  */
-export function createMemoryStore(clock: Clock, options: { sweepEvery?: number } = {}): LimitStore & { size(): number; decideNow(algorithm: Algorithm, rules: Rule[]): StoreDecision } {
+export function createMemoryStore(
+  clock: Clock,
+  options: { sweepEvery?: number } = {},
+): LimitStore & { size(): number; decideNow(algorithm: Algorithm, rules: Rule[]): StoreDecision; decideDecisive(algorithm: Algorithm, rules: Rule[]): DecisiveDecision } {
   const counters = new Map<string, { state: CounterState; expiresAt: number }>();
   const sweepEvery = options.sweepEvery ?? 10_000;
   let decisions = 0;
@@ -57,9 +77,55 @@ export function createMemoryStore(clock: Clock, options: { sweepEvery?: number }
     return { ...result, now };
   }
 
+  // Scratch for decideDecisive (a decision is synchronous, so one set serves every request).
+  const advanced: CounterState[] = [];
+  const found: ({ state: CounterState; expiresAt: number } | undefined)[] = [];
+
+  /**
+   * The same decision as `decideNow` (same algorithms, same counts), for the admitted common case without the
+   * per-rule outcome objects: only the decisive rule is described. A refusal takes the full path.
+   */
+  function decideDecisive(algorithm: Algorithm, rules: Rule[]): DecisiveDecision {
+    const now = clock.now();
+    if (++decisions % sweepEvery === 0) sweep(now); // before the entries are read: a sweep must not drop one we update
+    const n = rules.length;
+    for (let i = 0; i < n; i++) {
+      const entry = counters.get(rules[i]!.key);
+      found[i] = entry;
+      const state = advance(algorithm, entry && entry.expiresAt > now ? entry.state : undefined, rules[i]!, now);
+      if (!hasRoom(algorithm, state, rules[i]!, now)) {
+        const full = decideNow(algorithm, rules);
+        return { admitted: full.admitted, outcome: decisive(full.outcomes, full.admitted) };
+      }
+      advanced[i] = state;
+    }
+    const lifetimes = algorithm === 'sliding_window' ? 2 : 1;
+    let best = -1;
+    let bestRemaining = Infinity;
+    for (let i = 0; i < n; i++) {
+      const rule = rules[i]!;
+      const state = consume(algorithm, advanced[i]!);
+      const expiresAt = now + lifetimes * rule.windowMs;
+      const entry = found[i];
+      if (entry) {
+        entry.state = state;
+        entry.expiresAt = expiresAt;
+      } else counters.set(rule.key, { state, expiresAt });
+      found[i] = undefined;
+      advanced[i] = state;
+      const remaining = remainingOf(algorithm, state, rule, now);
+      if (best < 0 || remaining < bestRemaining || (remaining === bestRemaining && rule.limit < rules[best]!.limit)) {
+        best = i;
+        bestRemaining = remaining;
+      }
+    }
+    return { admitted: true, outcome: best < 0 ? null : describeRule(algorithm, advanced[best]!, rules[best]!, now, true) };
+  }
+
   return {
     kind: 'memory',
     decideNow,
+    decideDecisive,
     decide: async (algorithm, rules) => decideNow(algorithm, rules),
     size: () => counters.size,
     async close() {

@@ -6,8 +6,10 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BurstCounter, type BurstEntry } from './correlation/burst';
 import { CorrelationEngine, DEFAULT_SETTINGS, type CorrelationSettings } from './correlation/engine';
-import { LEVEL_CONFIDENCE, SigmaCorrelationEngine } from './correlation/sigma-correlation';
+import { LEVEL_CONFIDENCE, SigmaCorrelationEngine, type GroupWindow } from './correlation/sigma-correlation';
+import { WindowStore, type WindowEvent } from './correlation/windows';
 import { compileSigmaCollection, resolveCorrelations, type CorrelationDraft, type SigmaCollection } from './sigma/correlation-rules';
 import { parseLogLine } from './parsers';
 import { loadRules } from './sigma/loader';
@@ -17,9 +19,17 @@ import type { CompiledCorrelation, CompiledRule, Detection, EventView, ExtraRule
 import { decodeValue } from './webattack/decode';
 import { analyzeRequest, analyzeValue, WEB_ATTACK_MITRE, type WebAttackFinding } from './webattack';
 
+/** The correlation state one analysis reads and writes, when it is not the pipeline's own (in-process) state. */
+export interface CorrelationMaps {
+  windows: Map<string, WindowEvent[]>;
+  bursts: Map<string, BurstEntry>;
+  sigma: Map<string, GroupWindow>;
+}
+
 export interface ThreatPipeline {
   /** `belowConfidence`: what matched but is too weak to report on its own (kept as evidence for correlation). */
-  analyze(line: string, ctx: LogContext, extraRules?: ExtraRules): { parsed: ParsedLog; detections: Detection[]; belowConfidence: Detection[] };
+  /** `windows`: correlation state for this call only (cluster mode: loaded from Redis, written back by the caller). */
+  analyze(line: string, ctx: LogContext, extraRules?: ExtraRules, windows?: CorrelationMaps): { parsed: ParsedLog; detections: Detection[]; belowConfidence: Detection[] };
   rules(): CompiledRule[];
   /** Sigma correlation rules shipped in the rules folder. */
   correlations(): CompiledCorrelation[];
@@ -181,10 +191,10 @@ export function createThreatPipeline(options: { rulesDir?: string; clock?: { now
   const shipped = loaded.rules;
   const shippedCorrelations = loaded.correlations;
   const shippedIndex = indexCorrelations(shippedCorrelations);
-  const sigmaCorrelation = new SigmaCorrelationEngine();
+  const ownSigmaCorrelation = new SigmaCorrelationEngine();
   const byFormat = bucketRules(shipped);
   let settings: CorrelationSettings = { ...DEFAULT_SETTINGS };
-  const correlation = new CorrelationEngine(() => settings);
+  const ownCorrelation = new CorrelationEngine(() => settings);
   const clock = options.clock ?? { now: () => Date.now() };
   // Callers pass the same array of admin rules until it changes: bucket it once per array.
   const extraBucketCache = new WeakMap<CompiledRule[], Map<LogFormat, RuleBucket>>();
@@ -206,7 +216,9 @@ export function createThreatPipeline(options: { rulesDir?: string; clock?: { now
     return index;
   };
 
-  function analyze(line: string, ctx: LogContext, extraRules?: ExtraRules): { parsed: ParsedLog; detections: Detection[]; belowConfidence: Detection[] } {
+  function analyze(line: string, ctx: LogContext, extraRules?: ExtraRules, windows?: CorrelationMaps): { parsed: ParsedLog; detections: Detection[]; belowConfidence: Detection[] } {
+    const correlation = windows ? new CorrelationEngine(() => settings, new WindowStore(undefined, undefined, undefined, windows.windows), new BurstCounter(undefined, windows.bursts)) : ownCorrelation;
+    const sigmaCorrelation = windows ? new SigmaCorrelationEngine(windows.sigma) : ownSigmaCorrelation;
     const context: LogContext = Number.isFinite(ctx.timestamp) ? ctx : { ...ctx, timestamp: clock.now() };
     const parsed = parseLogLine(line, context);
     refineWebAuth(parsed);
@@ -273,12 +285,12 @@ export function createThreatPipeline(options: { rulesDir?: string; clock?: { now
     bindCorrelations: (drafts, local, context = [], contextCorrelations = []) =>
       resolveCorrelations(drafts, local, context.length ? [...context, ...shipped] : shipped, [...contextCorrelations, ...shippedCorrelations]),
     // Version 2 adds the Sigma correlation windows; version 1 (built-in windows only) still loads.
-    exportState: () => ({ version: 2, correlation: correlation.exportState(), sigmaCorrelation: sigmaCorrelation.exportState() }),
+    exportState: () => ({ version: 2, correlation: ownCorrelation.exportState(), sigmaCorrelation: ownSigmaCorrelation.exportState() }),
     importState(state) {
       const version = typeof state === 'object' && state !== null ? (state as { version?: unknown }).version : undefined;
       if (version !== 1 && version !== 2) return;
-      correlation.importState((state as { correlation?: unknown }).correlation);
-      if (version === 2) sigmaCorrelation.importState((state as { sigmaCorrelation?: unknown }).sigmaCorrelation);
+      ownCorrelation.importState((state as { correlation?: unknown }).correlation);
+      if (version === 2) ownSigmaCorrelation.importState((state as { sigmaCorrelation?: unknown }).sigmaCorrelation);
     },
     setThresholds(t) {
       const next = { ...settings };

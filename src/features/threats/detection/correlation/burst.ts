@@ -3,10 +3,10 @@
  * event lists. A window restarts when an event arrives after it ended; stale keys are dropped in batches.
  * Not exported in the correlation state: a burst is seconds long and meaningless after a restart.
  */
-export class BurstCounter {
-  private readonly counts = new Map<string, { start: number; count: number }>();
+export interface BurstEntry { start: number; count: number }
 
-  constructor(private readonly maxKeys = 50_000) {}
+export class BurstCounter {
+  constructor(private readonly maxKeys = 50_000, private readonly counts = new Map<string, BurstEntry>()) {}
 
   hit(key: string, t: number, windowMs: number): number {
     const entry = this.counts.get(key);

@@ -36,10 +36,11 @@ const clamp = (x: number): number => Math.max(0, Math.min(0.99, Math.round(x * 1
 const EVIDENCE_CHARS = 300;
 
 export class CorrelationEngine {
-  private readonly store = new WindowStore();
-  private readonly bursts = new BurstCounter();
-
-  constructor(private readonly settings: () => CorrelationSettings) {}
+  constructor(
+    private readonly settings: () => CorrelationSettings,
+    private readonly store = new WindowStore(),
+    private readonly bursts = new BurstCounter(),
+  ) {}
 
   observe(parsed: ParsedLog, ctx: LogContext): Detection[] {
     const s = this.settings();

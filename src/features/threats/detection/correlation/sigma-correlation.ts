@@ -29,7 +29,7 @@ const MAX_GROUP_VALUE_CHARS = 256;
 
 export const LEVEL_CONFIDENCE: Record<string, number> = { informational: 0.3, low: 0.45, medium: 0.6, high: 0.75, critical: 0.85 };
 
-interface GroupWindow {
+export interface GroupWindow {
   /** Event times, oldest first (event_count, value_count). */
   t: number[];
   /** value_count: the counted field's value per event ('' when the event lacks it). */
@@ -55,9 +55,11 @@ const first = (view: EventView, candidates: readonly string[]): string | null =>
 };
 
 export class SigmaCorrelationEngine {
-  private readonly windows = new Map<string, GroupWindow>();
   private totalEvents = 0;
   private touches = 0;
+
+  /** `windows` may be a per-call map seeded from shared storage (cluster mode, see shared-windows.ts). */
+  constructor(private readonly windows = new Map<string, GroupWindow>()) {}
 
   /**
    * Feeds one line's base-rule matches: `hits` maps each correlation to the indexes (into its `ruleIds`) of the

@@ -9,10 +9,10 @@ export interface WindowEvent { t: number; value?: string; line?: string }
 export interface WindowStoreState { version: 1; windows: [string, WindowEvent[]][] }
 
 export class WindowStore {
-  private readonly windows = new Map<string, WindowEvent[]>();
   private touches = 0;
 
-  constructor(private readonly maxWindows = 20_000, private readonly maxEvents = 256, private readonly maxAgeMs = 3_600_000) {}
+  /** `windows` may be a per-call map seeded from shared storage (cluster mode, see shared-windows.ts). */
+  constructor(private readonly maxWindows = 20_000, private readonly maxEvents = 256, private readonly maxAgeMs = 3_600_000, private readonly windows = new Map<string, WindowEvent[]>()) {}
 
   /** Records an event and returns the window's events within `windowMs` of `t` (oldest first). */
   add(key: string, event: WindowEvent, windowMs: number, weight = 1): WindowEvent[] {
