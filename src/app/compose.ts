@@ -27,10 +27,12 @@ import { createApiKeysService } from '../features/api-keys/api-keys.service';
 import { apiKeysRoutes } from '../features/api-keys/api-keys.routes';
 import { healthRoutes } from '../features/health/health.routes';
 import type { CoreContext, Feature } from './context';
+import type { IngestApi } from './contracts';
 import { wireGateway } from './features/gateway';
 import { wireThreats } from './features/threats';
 import { wireAnomalies } from './features/anomalies';
 import { wireDrift } from './features/drift';
+import { wireIntake, wireMetrics } from './features/intake';
 
 export interface BuildOptions {
   config: Config;
@@ -116,9 +118,11 @@ export async function buildApp(options: BuildOptions): Promise<Vigil> {
 
   const gateway = await wireGateway(core);
   const threats = await wireThreats(core, { gateway: gateway.api });
-  const anomalies = await wireAnomalies(core, { gateway: gateway.api, threats: threats.api });
+  const metrics = wireMetrics(core, { gateway: gateway.api, pingDatabase: () => database.ping(), redisConnections: [redis, redisSubscriber] });
+  const anomalies = await wireAnomalies(core, { gateway: gateway.api, threats: threats.api, ingestHooks: metrics.ingestHooks });
   const drift = await wireDrift(core, { gateway: gateway.api });
-  const features: Feature[] = [threats.feature, gateway.feature, anomalies.feature, drift.feature];
+  const intake = wireIntake(core, { ingest: anomalies.api.ingest as IngestApi, metrics: metrics.module });
+  const features: Feature[] = [threats.feature, gateway.feature, anomalies.feature, drift.feature, metrics.feature, intake.feature];
 
   for (const feature of features) feature.hooks?.(app);
   ws.register(app);
