@@ -18,6 +18,7 @@ export function wireMetrics(
     pingRedis: redis ? async () => (await redis.ping()) === 'PONG' : null,
     gateway: deps.gateway,
     token: core.config.metricsToken,
+    operatorOrganizationId: () => core.accounts.defaultOrganizationId(),
     processMetrics: core.config.metricsProcess,
   });
   const ingestHooks = createIngestAdmission({ maxPending: core.config.ingestMaxPendingBatches, metrics: metrics.api });

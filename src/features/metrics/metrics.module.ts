@@ -18,7 +18,9 @@ export interface MetricsDeps {
   gateway: Pick<GatewayApi, 'outboxStats'>;
   /** VIGIL_METRICS_TOKEN: a bearer token Prometheus may send instead of an admin's API key. */
   token: string | undefined;
-  /** Process metrics (CPU, memory, event loop, GC); off in tests that build many apps. */
+  /** The organization whose administrators are the server's operators (the bootstrap admin's). */
+  operatorOrganizationId: () => Promise<string>;
+  /** Process metrics (CPU, memory, event loop, GC). */
   processMetrics: boolean;
 }
 
@@ -88,7 +90,7 @@ export function createMetricsModule(deps: MetricsDeps) {
         done();
       });
     },
-    routes: metricsRoutes({ registry: m.registry, refresh, token: deps.token }),
+    routes: metricsRoutes({ registry: m.registry, refresh, token: deps.token, operatorOrganizationId: deps.operatorOrganizationId }),
     stop() {
       for (const off of unsubscribe) off();
       for (const redis of deps.redisConnections) redis.off('error', onRedisError);

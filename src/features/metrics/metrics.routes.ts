@@ -15,9 +15,10 @@ function bearerOf(request: FastifyRequest): string | null {
 
 /**
  * Metrics describe the whole server (every organization), so they are for operators: the configured metrics
- * token, or an administrator's access token or API key with `read` permission.
+ * token, or an access token or API key (with `read`) of an administrator of the server's own organization (the
+ * bootstrap admin's).
  */
-function authorize(request: FastifyRequest, token: string | undefined) {
+async function authorize(request: FastifyRequest, token: string | undefined, operatorOrganizationId: () => Promise<string>) {
   const bearer = bearerOf(request);
   if (token && bearer && timingSafeEqual(digest(bearer), digest(token))) return;
   const principal = request.principal;
@@ -26,16 +27,19 @@ function authorize(request: FastifyRequest, token: string | undefined) {
     throw unauthorized('Authentication required: send Authorization: Bearer <VIGIL_METRICS_TOKEN>, or an administrator API key');
   }
   if (principal.via === 'api_key' && !principal.permissions.includes('read')) throw forbidden("This API key lacks the 'read' permission");
-  if (principal.role !== 'admin') throw forbidden('Metrics cover the whole server: administrator role or VIGIL_METRICS_TOKEN required');
+  // An organization's own admin (anyone may register one) is not an operator: metrics span every organization.
+  if (principal.role !== 'admin' || principal.organizationId !== (await operatorOrganizationId())) {
+    throw forbidden('Metrics cover the whole server: an administrator of the server organization or VIGIL_METRICS_TOKEN is required');
+  }
 }
 
-export function metricsRoutes(deps: { registry: Registry; refresh: () => Promise<void>; token: string | undefined }) {
+export function metricsRoutes(deps: { registry: Registry; refresh: () => Promise<void>; token: string | undefined; operatorOrganizationId: () => Promise<string> }) {
   return (app: App) => {
     app.get(
       '/metrics',
       {
         config: { access: 'public', raw: true },
-        preHandler: async (request) => authorize(request, deps.token),
+        preHandler: async (request) => authorize(request, deps.token, deps.operatorOrganizationId),
         schema: {
           tags: ['metrics'],
           summary: 'Prometheus metrics of this Vigil instance (text exposition format)',
