@@ -49,6 +49,16 @@ function parseNdjson(body: string): { events: unknown[] } {
   return { events };
 }
 
+const looksLikeNdjson = (body: string) => body.trimStart().startsWith('{') && /}\s*\r?\n\s*{/.test(body);
+
+function tryNdjson(body: string): { events: unknown[] } | null {
+  try {
+    return parseNdjson(body);
+  } catch {
+    return null;
+  }
+}
+
 /**
  * JSON is the API's language. An empty body is "no body" rather than an error, and bodies sent by curl's
  * default form content type or as text are read as JSON when they look like JSON, so `curl -d '{...}'` works.
@@ -59,7 +69,10 @@ export function installBodyParsers(app: App) {
     try {
       done(null, parseJson(body as string));
     } catch (error) {
-      done(error as Error, undefined);
+      // Some shippers label newline-delimited JSON as application/json (Fluent Bit's json_lines, for one).
+      const ndjson = looksLikeNdjson(body as string) ? tryNdjson(body as string) : null;
+      if (ndjson) done(null, ndjson);
+      else done(error as Error, undefined);
     }
   });
   app.addContentTypeParser(['application/x-ndjson', 'application/ndjson', 'application/jsonlines', 'application/json-lines'], { parseAs: 'string' }, (_req, body, done) => {

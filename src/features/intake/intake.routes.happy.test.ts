@@ -135,6 +135,13 @@ describe('NDJSON on event ingest', () => {
     expect(logs.find((e: any) => e.message === 'vector line')).toMatchObject({ level: 'info', metadata: { source_type: 'file' } });
     expect((await events('type=metric&source=bastion')).total).toBe(1);
   });
+
+  it('takes newline-delimited records labelled application/json too (as some Fluent Bit versions send json_lines)', async () => {
+    const lines = `${JSON.stringify({ log: 'first', host: 'labelled-json' })}\n${JSON.stringify({ log: 'second', host: 'labelled-json' })}\n`;
+    const res = await app.app.inject({ method: 'POST', url: '/api/v1/events/ingest', payload: lines, headers: { 'x-api-key': key, 'content-type': 'application/json' } });
+    expect(res.statusCode, res.body).toBe(202);
+    expect((await events('source=labelled-json')).total).toBe(2);
+  });
 });
 
 describe('every intake counts in /metrics', () => {
@@ -145,6 +152,6 @@ describe('every intake counts in /metrics', () => {
     expect(res.body).toMatch(/vigil_events_ingested_total\{type="metric",intake="remote_write"\} 31/);
     expect(res.body).toMatch(/vigil_events_ingested_total\{type="log",intake="loki"\} 4/);
     expect(res.body).toMatch(/vigil_events_ingested_total\{type="trace",intake="otlp"\} 1/);
-    expect(res.body).toMatch(/vigil_events_ingested_total\{type="log",intake="api"\} 2/);
+    expect(res.body).toMatch(/vigil_events_ingested_total\{type="log",intake="api"\} 4/);
   });
 });
