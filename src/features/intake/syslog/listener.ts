@@ -127,7 +127,8 @@ export function createSyslogListeners(deps: {
   }
 
   function accept(transport: Transport, text: string, remote: string) {
-    if (queue.length >= options.maxQueued) {
+    // Stream frames already read are kept (the sender is paused below); only datagrams can be refused.
+    if (transport === 'udp' && queue.length >= options.maxQueued) {
       metrics.syslogFrames(transport, 'dropped_overload');
       warnDrop({ transport, queued: queue.length }, 'syslog: queue full, frame dropped');
       return;

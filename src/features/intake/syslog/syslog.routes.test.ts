@@ -2,6 +2,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
 import fs from 'node:fs';
 import net from 'node:net';
+import tls from 'node:tls';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +13,7 @@ import type { IntakeModule } from '../intake.module';
 let app: TestApp;
 let admin: Session;
 let syslog: IntakeModule['api']['syslog'];
-let ports: { udp?: number; tcp?: number };
+let ports: { udp?: number; tcp?: number; tls?: number };
 
 const which = (bin: string) => {
   for (const dir of (process.env.PATH ?? '').split(':').concat(['/usr/sbin', '/sbin'])) if (fs.existsSync(path.join(dir, bin))) return path.join(dir, bin);
@@ -23,15 +24,28 @@ const LOGGER = which('logger');
 const HOST = os.hostname().split('.')[0]!;
 const RSYSLOGD = which('rsyslogd');
 if (!LOGGER) console.log('SKIP syslog real-client tests with logger: util-linux `logger` is not installed (apt-get install bsdutils)');
+const OPENSSL = which('openssl');
+if (!OPENSSL) console.log('SKIP syslog over TLS test: `openssl` is not installed to make a throw-away certificate');
 if (!RSYSLOGD) console.log('SKIP syslog real-client test with rsyslog: `rsyslogd` is not installed (apt-get install rsyslog)');
 
+const certDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-syslog-tls-'));
+function throwAwayCertificate(): { syslogTlsCert: string; syslogTlsKey: string; syslogTlsPort: number } | Record<string, never> {
+  if (!OPENSSL) return {};
+  const [cert, key] = [path.join(certDir, 'cert.pem'), path.join(certDir, 'key.pem')];
+  execFileSync(OPENSSL, ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost'], { stdio: 'ignore' });
+  return { syslogTlsCert: cert, syslogTlsKey: key, syslogTlsPort: 0 };
+}
+
 beforeAll(async () => {
-  app = await createTestApp({ config: { syslogHost: '127.0.0.1', syslogUdpPort: 0, syslogTcpPort: 0 } });
+  app = await createTestApp({ config: { syslogHost: '127.0.0.1', syslogUdpPort: 0, syslogTcpPort: 0, ...throwAwayCertificate() } });
   admin = await loginAdmin(app);
   syslog = (app.features.find((f) => f.name === 'intake') as unknown as { module: IntakeModule }).module.api.syslog;
   ports = syslog.addresses();
 });
-afterAll(async () => app?.teardown());
+afterAll(async () => {
+  await app?.teardown();
+  fs.rmSync(certDir, { recursive: true, force: true });
+});
 
 /** Waits (bounded) until `expected` log events of the source match `marker` (logger names the host itself). */
 async function eventsFrom(source: string, expected: number, marker?: string): Promise<any[]> {
@@ -60,6 +74,17 @@ describe('syslog listeners (port 0 on loopback, the default organization)', () =
     const events = await eventsFrom('tcp-host', 2);
     expect(events.map((e) => e.message).sort()).toEqual([`<34>Dec  5 02:30:00 tcp-host su: 'su root' failed for lonvick on /dev/pts/8`, rfc5424].sort());
     expect(events.find((e) => e.message === rfc5424)).toMatchObject({ level: 'notice', timestamp: '2026-12-05T02:30:00.000Z', metadata: { intake: 'syslog', remote_address: '127.0.0.1' } });
+  });
+
+  it.runIf(OPENSSL)('TLS with octet counting (RFC 5425)', async () => {
+    const frame = '<86>1 2026-12-05T02:31:00Z tls-host sshd 9 - - Accepted publickey for deploy from 10.0.0.9 port 51000 ssh2';
+    await new Promise<void>((resolve, reject) => {
+      const socket = tls.connect({ port: ports.tls!, host: '127.0.0.1', rejectUnauthorized: false }, () => socket.end(`${Buffer.byteLength(frame)} ${frame}`));
+      socket.on('close', () => resolve());
+      socket.on('error', reject);
+    });
+    const events = await eventsFrom('tls-host', 1);
+    expect(events[0]).toMatchObject({ message: frame, level: 'info' });
   });
 
   it('UDP datagrams', async () => {
