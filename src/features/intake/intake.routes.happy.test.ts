@@ -144,6 +144,16 @@ describe('NDJSON on event ingest', () => {
   });
 });
 
+describe('the OpenAPI document', () => {
+  it('lists the intake routes and /metrics', async () => {
+    const doc = json(await app.app.inject({ method: 'GET', url: '/openapi.json' }));
+    expect(doc.paths['/loki/api/v1/push'].post.summary).toMatch(/Loki/);
+    expect(doc.paths['/api/v1/write'].post.summary).toMatch(/remote_write/);
+    expect(doc.paths['/metrics'].get.summary).toMatch(/Prometheus/);
+    expect(doc.paths['/v1/otlp/v1/metrics'].post).toBeDefined();
+  });
+});
+
 describe('every intake counts in /metrics', () => {
   it('events ingested by type and intake', async () => {
     const admin = await app.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password: 'admin-password-1' } });
