@@ -27,6 +27,7 @@ import { createApiKeysService } from '../features/api-keys/api-keys.service';
 import { apiKeysRoutes } from '../features/api-keys/api-keys.routes';
 import { healthRoutes } from '../features/health/health.routes';
 import type { CoreContext, Feature } from './context';
+import type { IngestApi } from './contracts';
 import { wireGateway } from './features/gateway';
 import { wireThreats } from './features/threats';
 import { wireAnomalies } from './features/anomalies';
@@ -34,6 +35,7 @@ import { wireDrift } from './features/drift';
 import { createFindingsModule } from '../features/findings/findings.module';
 import { createConsoleModule } from '../features/console/console.module';
 import { createClusterModule, type ClusterModule } from '../features/cluster/cluster.module';
+import { wireIntake, wireMetrics } from './features/intake';
 
 export interface BuildOptions {
   config: Config;
@@ -126,9 +128,11 @@ export async function buildApp(options: BuildOptions): Promise<Vigil> {
       : null;
   const gateway = await wireGateway(core);
   const threats = await wireThreats(core, { gateway: gateway.api, sharedCorrelation: cluster !== null });
-  const anomalies = await wireAnomalies(core, { gateway: gateway.api, threats: threats.api, cluster: cluster?.api ?? null });
+  const metrics = wireMetrics(core, { gateway: gateway.api, pingDatabase: () => database.ping(), redisConnections: [redis, redisSubscriber] });
+  const anomalies = await wireAnomalies(core, { gateway: gateway.api, threats: threats.api, cluster: cluster?.api ?? null, ingestHooks: metrics.ingestHooks });
   const drift = await wireDrift(core, { gateway: gateway.api });
-  const features: Feature[] = [threats.feature, gateway.feature, anomalies.feature, drift.feature];
+  const intake = wireIntake(core, { ingest: anomalies.api.ingest as IngestApi, metrics: metrics.module });
+  const features: Feature[] = [threats.feature, gateway.feature, anomalies.feature, drift.feature, metrics.feature, intake.feature];
   const findings = createFindingsModule({ db });
   const webConsole = createConsoleModule({
     db, clock, logger, bus, accounts, findings: findings.api,

@@ -86,6 +86,23 @@ export const configSchema = z.object({
   backgroundJobs: boolFromEnv.default(true),
   /** Web console: how long a signed-in browser stays signed in without activity (sliding). */
   consoleSessionTtlSeconds: intFromEnv(300, 30 * 86_400).default(8 * 3600),
+  /** Intake and metrics: a bearer token Prometheus may send to GET /metrics (else an administrator's API key). */
+  metricsToken: z.string().min(16, 'must be at least 16 characters').max(512).optional(),
+  /** Process metrics (CPU, memory, event loop, GC) in /metrics. */
+  metricsProcess: boolFromEnv.default(true),
+  /** Ingest batches admitted at once across every intake; past it ingest answers 503 with Retry-After. */
+  ingestMaxPendingBatches: intFromEnv(1, 100_000).default(64),
+  /** Syslog listeners: off unless a port is set (0 picks a free port). */
+  syslogHost: z.string().min(1).default('0.0.0.0'),
+  syslogUdpPort: intFromEnv(0, 65535).optional(),
+  syslogTcpPort: intFromEnv(0, 65535).optional(),
+  syslogTlsPort: intFromEnv(0, 65535).optional(),
+  syslogTlsCert: z.string().min(1).optional(),
+  syslogTlsKey: z.string().min(1).optional(),
+  /** Organization (id) the syslog listeners feed; default: the first organization (the bootstrap admin's). */
+  syslogOrganization: z.string().trim().min(1).max(64).optional(),
+  syslogMaxFrameBytes: intFromEnv(480, 1024 * 1024).default(64 * 1024),
+  syslogMaxQueued: intFromEnv(100, 10_000_000).default(50_000),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -132,6 +149,9 @@ export function loadConfig(overrides: RawConfig = {}, env: NodeJS.ProcessEnv = p
         'Invalid configuration: VIGIL_ADMIN_USERNAME, VIGIL_ADMIN_EMAIL and VIGIL_ADMIN_PASSWORD must be set together',
       );
     }
+  }
+  if (Boolean(config.syslogTlsCert) !== Boolean(config.syslogTlsKey)) {
+    throw new ConfigError('Invalid configuration: VIGIL_SYSLOG_TLS_CERT and VIGIL_SYSLOG_TLS_KEY must be set together');
   }
   return { ...config, dataDir: path.resolve(config.dataDir) };
 }

@@ -1,5 +1,6 @@
 import secureJson from 'secure-json-parse';
 import { AppError } from '../lib/errors';
+import { shipperRecordToEvent } from './ndjson';
 import type { App } from './types';
 
 /** Deeper documents are refused: recursive code downstream (validation, serialization) would overflow its stack. */
@@ -31,6 +32,33 @@ function parseJson(body: string): unknown {
   return value;
 }
 
+/** One JSON value per line; blank lines are skipped; a bad line is named by its number. Read as `{ events: [...] }`. */
+function parseNdjson(body: string): { events: unknown[] } {
+  const events: unknown[] = [];
+  const lines = body.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (line === '') continue;
+    try {
+      events.push(shipperRecordToEvent(parseJson(line)));
+    } catch {
+      throw new AppError({ code: 'INVALID_JSON', message: `NDJSON line ${i + 1} is not valid JSON (or nested deeper than ${MAX_JSON_DEPTH} levels)`, details: { line: i + 1 } });
+    }
+  }
+  if (events.length === 0) throw new AppError({ code: 'VALIDATION_ERROR', message: 'The NDJSON body holds no lines' });
+  return { events };
+}
+
+const looksLikeNdjson = (body: string) => body.trimStart().startsWith('{') && /}\s*\r?\n\s*{/.test(body);
+
+function tryNdjson(body: string): { events: unknown[] } | null {
+  try {
+    return parseNdjson(body);
+  } catch {
+    return null;
+  }
+}
+
 /**
  * JSON is the API's language. An empty body is "no body" rather than an error, and bodies sent by curl's
  * default form content type or as text are read as JSON when they look like JSON, so `curl -d '{...}'` works.
@@ -41,9 +69,21 @@ export function installBodyParsers(app: App) {
     try {
       done(null, parseJson(body as string));
     } catch (error) {
+      // Some shippers label newline-delimited JSON as application/json (Fluent Bit's json_lines, for one).
+      const ndjson = looksLikeNdjson(body as string) ? tryNdjson(body as string) : null;
+      if (ndjson) done(null, ndjson);
+      else done(error as Error, undefined);
+    }
+  });
+  app.addContentTypeParser(['application/x-ndjson', 'application/ndjson', 'application/jsonlines', 'application/json-lines'], { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      done(null, parseNdjson(body as string));
+    } catch (error) {
       done(error as Error, undefined);
     }
   });
+  // Binary wire formats (OTLP, Prometheus remote_write, Loki push) reach their routes as a Buffer.
+  app.addContentTypeParser(['application/x-protobuf', 'application/protobuf'], { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   app.addContentTypeParser('*', { parseAs: 'string' }, (req, body, done) => {
     const text = body as string;
     const trimmed = text.trim();

@@ -1,5 +1,5 @@
 import type { CoreContext, Feature } from '../context';
-import type { GatewayApi, ThreatsApi } from '../contracts';
+import type { GatewayApi, IngestApi, IngestHooks, ThreatsApi } from '../contracts';
 import { createAlertRulesRepository } from '../../features/anomalies/alert-rules.repository';
 import { createAlertsService } from '../../features/anomalies/alerts.service';
 import type { AlertAnomaly } from '../../features/anomalies/alerts.logic';
@@ -10,7 +10,7 @@ import { createAnomaliesService } from '../../features/anomalies/anomalies.servi
 import { anomaliesRoutes } from '../../features/anomalies/anomalies.routes';
 import { createDataPointsService } from '../../features/anomalies/data-points.service';
 import { createDetectionEngine } from '../../features/anomalies/engine';
-import { createIngestService } from '../../features/anomalies/ingest.service';
+import { createIngestService, type IngestService } from '../../features/anomalies/ingest.service';
 import { createModelsRepository } from '../../features/anomalies/models.repository';
 import { createModelsService } from '../../features/anomalies/models.service';
 import { modelsRoutes } from '../../features/anomalies/models.routes';
@@ -20,6 +20,7 @@ import type { ClusterApi } from '../../features/cluster/cluster.api';
 import { createPartitionedIngest } from '../../features/anomalies/partitioned-ingest';
 import { createPartitionWorkers } from '../../features/anomalies/partition-workers';
 import { logLinesOf, publishAnomalies } from '../../features/anomalies/ingest.service';
+import { otlpProtobufCodec } from '../../features/intake/otlp-protobuf';
 
 /** How often unacknowledged alerts are checked for escalation. */
 const ESCALATION_SCAN_MS = 10_000;
@@ -27,8 +28,8 @@ const ESCALATION_SCAN_MS = 10_000;
 /** Wires the anomaly engine. Owned by src/features/anomalies. */
 export async function wireAnomalies(
   core: CoreContext,
-  deps: { gateway: GatewayApi; threats: ThreatsApi; cluster?: ClusterApi | null },
-): Promise<{ feature: Feature; workers: ReturnType<typeof createPartitionWorkers> | null }> {
+  deps: { gateway: GatewayApi; threats: ThreatsApi; cluster?: ClusterApi | null; ingestHooks?: IngestHooks },
+): Promise<{ feature: Feature; workers: ReturnType<typeof createPartitionWorkers> | null; api: { ingest: IngestApi<ReturnType<IngestService['validate']>[number]> } }> {
   const { db, bus, clock, logger } = core;
   const events = createEventsRepository(db);
   const anomaliesRepo = createAnomaliesRepository(db);
@@ -46,7 +47,10 @@ export async function wireAnomalies(
       })
     : null;
   if (cluster && workers) cluster.setOwner(workers.owner);
-  const ingest = createIngestService({ db, events, anomalies: anomaliesRepo, engine, bus, clock, logger, threats: deps.threats, scorerFor: models.scorerFor, partitioned });
+  const ingest = withIngestHooks(
+    createIngestService({ db, events, anomalies: anomaliesRepo, engine, bus, clock, logger, threats: deps.threats, scorerFor: models.scorerFor, partitioned }),
+    deps.ingestHooks,
+  );
   const anomalies = createAnomaliesService({ db, anomalies: anomaliesRepo, series, engine, bus, clock });
   const dataPoints = createDataPointsService({ ingest, clock });
   const alerts = createAlertsService({ rules: createAlertRulesRepository(db), anomalies: anomaliesRepo, gateway: deps.gateway, bus, clock, logger, secrets: core.secrets });
@@ -60,13 +64,14 @@ export async function wireAnomalies(
 
   return {
     workers,
+    api: { ingest },
     feature: {
       name: 'anomalies',
       routes: (app) => {
         anomaliesRoutes({ ingest, anomalies, events, ingestBodyLimit })(app);
         v1Routes({ dataPoints, anomalies, alerts, events })(app);
         modelsRoutes({ models })(app);
-        otlpRoutes({ ingest, ingestBodyLimit })(app);
+        otlpRoutes({ ingest, ingestBodyLimit, codec: otlpProtobufCodec })(app);
       },
       start: () => {
         workers?.start();
@@ -87,6 +92,25 @@ export async function wireAnomalies(
         await models.idle();
         await engine.checkpoint();
       },
+    },
+  };
+}
+
+/** Every batch, whatever door it came through, is admitted (503 under overload) and observed (/metrics). */
+function withIngestHooks(service: IngestService, hooks: IngestHooks | undefined) {
+  if (!hooks) return service;
+  return {
+    ...service,
+    async ingest(organizationId: string, events: Parameters<IngestService['ingest']>[1], intake = 'api') {
+      const release = hooks.admit();
+      const started = performance.now();
+      try {
+        const outcome = await service.ingest(organizationId, events);
+        hooks.observe(intake, events.map((e) => e.type), performance.now() - started, outcome.anomalies.length);
+        return outcome;
+      } finally {
+        release();
+      }
     },
   };
 }

@@ -122,6 +122,7 @@ export async function wireGateway(core: CoreContext): Promise<{ feature: Gateway
       enqueueDelivery: (delivery) => webhooks.enqueue(delivery),
       subscribedWebhooks: (organizationId, event) => webhooks.subscribedCount(organizationId, event),
       tightenLimit: (input) => limits.tighten(input),
+      outboxStats: () => webhooks.outboxStats(),
     },
   };
 }

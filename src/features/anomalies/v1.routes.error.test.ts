@@ -41,7 +41,6 @@ describe('/v1 bad input answers bare INVALID_DATA / NOT_FOUND', () => {
     ['metrics of an unknown model', 'GET', `/v1/models/${unknown}/metrics`, undefined, 404, 'NOT_FOUND'],
     ['activate an unknown model', 'POST', `/v1/models/${unknown}/activate`, {}, 404, 'NOT_FOUND'],
     ['OTLP metrics as a non-object', 'POST', '/v1/otlp/v1/metrics', [1, 2], 400, 'INVALID_DATA'],
-    ['OTLP metric point without a value', 'POST', '/v1/otlp/v1/metrics', { resourceMetrics: [{ scopeMetrics: [{ metrics: [{ name: 'm', gauge: { dataPoints: [{}] } }] }] }] }, 400, 'INVALID_DATA'],
   ];
   for (const [name, method, url, payload, status, code] of cases) {
     it(`${name} → ${status} ${code}`, async () => {
@@ -68,8 +67,19 @@ describe('/v1 bad input answers bare INVALID_DATA / NOT_FOUND', () => {
     expect(json(activate).error.code).toBe('MODEL_NOT_READY');
   });
 
-  it('OTLP protobuf is refused with 415 (JSON encoding only)', async () => {
-    const res = await app.app.inject({ method: 'POST', url: '/v1/otlp/v1/metrics', headers: { ...user.headers, 'content-type': 'application/x-protobuf' }, payload: Buffer.from([1, 2, 3]) });
-    expect(res.statusCode).toBe(415);
+  it('OTLP metric point without a value is rejected on its own (partial success, as OTLP defines)', async () => {
+    const payload = { resourceMetrics: [{ scopeMetrics: [{ metrics: [{ name: 'm', gauge: { dataPoints: [{}] } }] }] }] };
+    const res = await app.app.inject({ method: 'POST', url: '/v1/otlp/v1/metrics', headers: user.headers, payload });
+    expect(res.statusCode).toBe(200);
+    expect(json(res).partialSuccess.rejectedDataPoints).toBe(1);
+    expect(json(res).partialSuccess.errorMessage).toMatch(/value/);
+  });
+
+  it('OTLP protobuf that does not decode → 400 INVALID_DATA naming the problem; another media type → 415', async () => {
+    const bad = await app.app.inject({ method: 'POST', url: '/v1/otlp/v1/metrics', headers: { ...user.headers, 'content-type': 'application/x-protobuf' }, payload: Buffer.from([0x0a, 0xff, 0xff]) });
+    expect(bad.statusCode).toBe(400);
+    expect(json(bad).error.message).toMatch(/not a valid OTLP metrics protobuf/);
+    const xml = await app.app.inject({ method: 'POST', url: '/v1/otlp/v1/metrics', headers: { ...user.headers, 'content-type': 'application/xml' }, payload: '<a/>' });
+    expect(xml.statusCode).toBe(415);
   });
 });

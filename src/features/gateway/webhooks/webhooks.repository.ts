@@ -8,6 +8,11 @@ export type AttemptRow = Selectable<WebhookAttemptsTable>;
 
 export function createWebhooksRepository(db: Kysely<Database>) {
   return {
+    /** Deliveries by status across all organizations (the outbox depth in /metrics). */
+    async countDeliveriesByStatus(): Promise<Record<string, number>> {
+      const rows = await db.selectFrom('webhook_deliveries').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
+      return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+    },
     async insertWebhook(row: WebhookRow) {
       await db.insertInto('webhooks').values(row).execute();
     },

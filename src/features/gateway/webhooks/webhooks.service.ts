@@ -220,6 +220,12 @@ export function createWebhooksService(deps: {
       return { id: row.id };
     },
 
+    /** Outbox depth (pending or being delivered) and deliveries that gave up, for /metrics. */
+    async outboxStats() {
+      const counts = await repo.countDeliveriesByStatus();
+      return { pending: (counts.pending ?? 0) + (counts.delivering ?? 0), failed: counts.failed ?? 0 };
+    },
+
     async deliveryStatus(id: string) {
       return repo.findDelivery(id);
     },
