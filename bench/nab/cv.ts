@@ -1,0 +1,79 @@
+import { nabRoot, scoreNabFiles } from './corpus';
+import { TUNING } from '../../src/features/anomalies/detectors/series';
+import { PROFILES, scoreCorpus, scoreFile, type CostProfile, type ScoredFile } from './scorer';
+
+/**
+ * Cross-validation by file: leave one NAB category out. Everything chosen from data — the detection threshold
+ * and, with `--grid`, the TUNING values of the grid below — is chosen on the other categories only, then the
+ * held-out category is scored at that choice. The CV score pools the held-out raw scores of every fold and
+ * normalises them like one corpus (a fold without windows, artificialNoAnomaly, still costs its false alarms).
+ * `node --import tsx bench/nab/cv.ts [--grid] [key=value ...]` (key=value fixes a TUNING value for the run).
+ */
+const root = nabRoot();
+if (!root) {
+  console.log('NAB data not found at ../shared/data/nab; skipping (set NAB_DIR).');
+  process.exit(0);
+}
+
+/** Candidate values of the TUNING constants the grid chooses from (first value of each: the current default). */
+const GRID: Record<string, number[]> = {
+  cooldown: [200, 50],
+  shiftWeight: [0.7, 0.9],
+  slowWeight: [1, 0],
+  recurRatio: [1.2, 0],
+};
+
+for (const arg of process.argv.slice(2)) {
+  const m = /^(\w+)=(.+)$/.exec(arg);
+  if (m) (TUNING as Record<string, number>)[m[1]!] = Number(m[2]);
+}
+const category = (f: ScoredFile) => f.name.split('/')[0]!;
+const normalise = (raw: number, windows: number, p: CostProfile) => (100 * (raw + p.fn * windows)) / ((p.tp + p.fn) * windows);
+const windowsOf = (files: ScoredFile[]) => files.reduce((sum, f) => sum + f.windows.length, 0);
+
+/** Every combination of the grid (or only the defaults), each with the corpus scored once. */
+function candidates(useGrid: boolean): { setting: Record<string, number>; files: ScoredFile[] }[] {
+  const keys = useGrid ? Object.keys(GRID) : [];
+  const settings: Record<string, number>[] = [{}];
+  for (const key of keys) {
+    const next: Record<string, number>[] = [];
+    for (const s of settings) for (const v of GRID[key]!) next.push({ ...s, [key]: v });
+    settings.splice(0, settings.length, ...next);
+  }
+  const defaults = { ...TUNING };
+  return settings.map((setting) => {
+    Object.assign(TUNING, defaults, setting);
+    const { files } = scoreNabFiles(root!);
+    Object.assign(TUNING, defaults);
+    return { setting, files };
+  });
+}
+
+const started = performance.now();
+const useGrid = process.argv.includes('--grid');
+const runs = candidates(useGrid);
+const all = runs[0]!.files;
+const categories = [...new Set(all.map(category))];
+for (const [profileName, profile] of Object.entries(PROFILES)) {
+  let heldOutRaw = 0;
+  const foldLines: string[] = [];
+  for (const held of categories) {
+    // Choose the setting and threshold on the training categories only.
+    let best = { score: Number.NEGATIVE_INFINITY, threshold: 1, run: runs[0]! };
+    for (const run of runs) {
+      const r = scoreCorpus(run.files.filter((f) => category(f) !== held), profile);
+      if (r.score > best.score) best = { score: r.score, threshold: r.threshold, run };
+    }
+    const test = best.run.files.filter((f) => category(f) === held);
+    const raw = test.reduce((sum, f) => sum + scoreFile(f, best.threshold, profile), 0);
+    heldOutRaw += raw;
+    const w = windowsOf(test);
+    const chosen = Object.entries(best.run.setting).map(([k, v]) => `${k}=${v}`).join(',');
+    foldLines.push(`  ${held.padEnd(22)} held-out ${w ? normalise(raw, w, profile).toFixed(1).padStart(6) : `raw ${raw.toFixed(2)}`}  @${best.threshold}${chosen ? ` ${chosen}` : ''}`);
+  }
+  const cv = normalise(heldOutRaw, windowsOf(all), profile);
+  const allFiles = Math.max(...runs.map((run) => scoreCorpus(run.files, profile).score));
+  console.log(`${profileName.padEnd(20)} CV ${cv.toFixed(1)}   all-files ${allFiles.toFixed(1)}   gap ${(allFiles - cv).toFixed(1)}`);
+  if (profileName === 'standard' || process.argv.includes('--folds')) console.log(foldLines.join('\n'));
+}
+console.log(`${runs.length} setting(s), ${all.length} files, ${((performance.now() - started) / 1000).toFixed(1)} s`);
