@@ -1,5 +1,6 @@
 import { nabRoot, scoreNabFiles } from './corpus';
 import { TUNING } from '../../src/features/anomalies/detectors/series';
+import { RESONANCE_TUNING } from '../../src/features/anomalies/detectors/resonance';
 import { PROFILES, scoreCorpus, scoreFile, type CostProfile, type ScoredFile } from './scorer';
 
 /**
@@ -7,7 +8,7 @@ import { PROFILES, scoreCorpus, scoreFile, type CostProfile, type ScoredFile } f
  * and, with `--grid`, the TUNING values of the grid below — is chosen on the other categories only, then the
  * held-out category is scored at that choice. The CV score pools the held-out raw scores of every fold and
  * normalises them like one corpus (a fold without windows, artificialNoAnomaly, still costs its false alarms).
- * `node --import tsx bench/nab/cv.ts [--grid] [key=value ...]` (key=value fixes a TUNING value for the run).
+ * `node --import tsx bench/nab/cv.ts [--grid[=resonance|combination]] [key=value|art.key=value ...]` (fixes a value for the run).
  */
 const root = nabRoot();
 if (!root) {
@@ -15,17 +16,26 @@ if (!root) {
   process.exit(0);
 }
 
-/** Candidate values of the TUNING constants the grid chooses from (first value of each: the current default). */
-const GRID: Record<string, number[]> = {
-  cooldown: [200, 50],
-  shiftWeight: [0.7, 0.9],
-  slowWeight: [1, 0],
-  recurRatio: [1.2, 0],
+/**
+ * Candidate values the grid chooses from on the training folds (first value of each: the shipped default).
+ * `art.` keys are RESONANCE_TUNING values; the others TUNING values.
+ */
+const GRIDS: Record<string, Record<string, number[]>> = {
+  combination: { cooldown: [200, 50], shiftWeight: [0.7, 0.9], slowWeight: [1, 0], recurRatio: [1.2, 0] },
+  resonance: { artWeight: [1, 0], 'art.floor': [0.02, 0.01, 0.04], 'art.block': [1, 2] },
+};
+const gridName = process.argv.find((a) => a.startsWith('--grid'))?.split('=')[1] ?? 'resonance';
+const GRID = GRIDS[gridName] ?? {};
+const apply = (setting: Record<string, number>) => {
+  for (const [key, value] of Object.entries(setting)) {
+    if (key.startsWith('art.')) (RESONANCE_TUNING as Record<string, number>)[key.slice(4)] = value;
+    else (TUNING as Record<string, number>)[key] = value;
+  }
 };
 
 for (const arg of process.argv.slice(2)) {
-  const m = /^(\w+)=(.+)$/.exec(arg);
-  if (m) (TUNING as Record<string, number>)[m[1]!] = Number(m[2]);
+  const m = /^(art\.)?(\w+)=(.+)$/.exec(arg);
+  if (m) ((m[1] ? RESONANCE_TUNING : TUNING) as Record<string, number>)[m[2]!] = Number(m[3]);
 }
 const category = (f: ScoredFile) => f.name.split('/')[0]!;
 const normalise = (raw: number, windows: number, p: CostProfile) => (100 * (raw + p.fn * windows)) / ((p.tp + p.fn) * windows);
@@ -41,16 +51,18 @@ function candidates(useGrid: boolean): { setting: Record<string, number>; files:
     settings.splice(0, settings.length, ...next);
   }
   const defaults = { ...TUNING };
+  const artDefaults = { ...RESONANCE_TUNING };
   return settings.map((setting) => {
-    Object.assign(TUNING, defaults, setting);
+    apply(setting);
     const { files } = scoreNabFiles(root!);
     Object.assign(TUNING, defaults);
+    Object.assign(RESONANCE_TUNING, artDefaults);
     return { setting, files };
   });
 }
 
 const started = performance.now();
-const useGrid = process.argv.includes('--grid');
+const useGrid = process.argv.some((a) => a.startsWith('--grid'));
 const runs = candidates(useGrid);
 const all = runs[0]!.files;
 const categories = [...new Set(all.map(category))];

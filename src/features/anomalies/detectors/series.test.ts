@@ -102,7 +102,7 @@ describe('series detector', () => {
     for (let i = 0; i < 100; i++) observe(state, { value: i, timestamp: start + i * HOUR });
     const text = JSON.stringify(state);
     expect(JSON.parse(text)).toEqual(state);
-    expect(text.length).toBeLessThan(2048);
+    expect(text.length).toBeLessThan(16_384);
   });
 
   it('reports a small shift that lasts (sustained shift), which neither the spot nor the fast change detector flags', () => {
@@ -156,7 +156,7 @@ describe('series detector', () => {
     const big = observe(state, { value: 150, timestamp: t });
     expect(big.isAnomaly).toBe(true);
     expect(big.recurring).toBeUndefined();
-    expect(JSON.stringify(state).length).toBeLessThan(2048);
+    expect(JSON.stringify(state).length).toBeLessThan(16_384);
   });
 
   it('resumes from a checkpoint written before recurring spikes were remembered', () => {

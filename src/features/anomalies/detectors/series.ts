@@ -1,6 +1,7 @@
 import { createLevelShift, type LevelShiftState } from './level-shift';
 import { createSlowShift, type SlowShiftState } from './slow-shift';
 import { createRobustZScore, seasonalOffset, type RobustZState } from './robust-zscore';
+import { createResonance, type ResonanceState } from './resonance';
 import type { Observation, Verdict } from './types';
 
 export type Severity = 'low' | 'medium' | 'high' | 'critical';
@@ -32,6 +33,8 @@ export interface SeriesState {
    * [timestamp, signed excess of the value over the expectation, in learned units]. Absent in older checkpoints.
    */
   recent?: [number, number][];
+  /** Shape-novelty (adaptive resonance) detector; present only while `TUNING.artWeight` > 0. */
+  art?: ResonanceState;
   /** Points left during which the change detectors' reaction to a recurring spike is damped like it. */
   echo?: number;
 }
@@ -92,12 +95,15 @@ export const TUNING = {
   recurKeep: 8,
   /** Points after a recurring spike during which the change detectors (which react to it) are damped alike. */
   recurEcho: 20,
+  /** Weight of the shape-novelty (adaptive resonance) detector; 0 disables it. */
+  artWeight: 1,
 };
 /** |deviation| 99th percentile of Gaussian noise: where a new series' tail estimate starts. */
 const GAUSSIAN_TAIL = 2.6;
 const robust = createRobustZScore();
 const shift = createLevelShift();
 const slow = createSlowShift();
+const art = createResonance();
 
 export function newSeriesState(options: { log?: boolean; minSpread?: number } = {}): SeriesState {
   return { v: 1, n: 0, log: options.log ?? false, minSpread: options.minSpread ?? 0, threshold: BASE_THRESHOLD, sinceAlarm: TUNING.cooldown, lastAlarmScore: 0, tail: GAUSSIAN_TAIL, tolerance: 0, z: robust.init(), shift: shift.init(), slow: slow.init() };
@@ -131,13 +137,14 @@ export function observe(state: SeriesState, raw: Observation): PointScore {
   ];
   state.slow ??= slow.init();
   if (TUNING.slowWeight > 0) verdicts.push([slow.name, slow.score(state.slow, deseasoned), TUNING.slowWeight]);
+  if (TUNING.artWeight > 0) verdicts.push([art.name, art.score((state.art ??= art.init()), observation), TUNING.artWeight]);
   let best = verdicts[0]!;
   let bestScore = 0;
   const tailFactor = Math.max(1, state.tail / TUNING.tailBase, state.tolerance / 4);
   for (const entry of verdicts) {
     const verdict = entry[1];
     if (verdict.spread > 0 && verdict.spread < state.minSpread) verdict.deviation *= verdict.spread / state.minSpread;
-    const factor = entry[0] === slow.name ? Math.max(1, tailFactor / TUNING.slowHeadroom) : tailFactor;
+    const factor = entry[0] === slow.name || entry[0] === art.name ? Math.max(1, tailFactor / TUNING.slowHeadroom) : tailFactor;
     const s = deviationToScore((verdict.deviation * entry[2]) / factor) * (verdict.spread > 0 ? 1 : 0);
     if (s > bestScore) {
       bestScore = s;
@@ -180,6 +187,7 @@ export function observe(state: SeriesState, raw: Observation): PointScore {
   robust.learn(state.z, observation);
   shift.learn(state.shift, deseasoned);
   slow.learn(state.slow, deseasoned);
+  if (state.art) art.learn(state.art, observation);
   const [detector, verdict] = best;
   const expected = state.log ? Math.expm1(verdict.expected) : verdict.expected;
   const result: PointScore = { score: round(score), isAnomaly, severity: severityOf(score), deviation: round(verdict.deviation, 2), expected: round(expected), detector, kind: verdict.kind };

@@ -1,0 +1,165 @@
+import type { Detector, Observation, Verdict } from './types';
+
+/**
+ * Shape-novelty detector in the adaptive-resonance family (Carpenter & Grossberg's fuzzy ART, as used on NAB by
+ * ARTime), written for Vigil from the published descriptions.
+ *
+ * The recent window of the series (the last `BLOCKS × BLOCK` points, averaged per block of `BLOCK`) is scaled
+ * into [0, 1] by the range seen so far and complement-coded; fuzzy ART keeps a bounded set of categories
+ * (hyper-boxes) of the windows seen. A window is compared with every category (choice |I∧w|/(α+|w|), match
+ * |I∧w|/|I|); the best match at or above the vigilance learns it, otherwise the window becomes a new category.
+ * The novelty of a window is 1 − its best match before learning, and its deviation is measured against the
+ * series' own running novelty (mean and mean absolute deviation), so the score is calibrated per series.
+ * No look-ahead: the range is the range of the past; when it widens, the categories are rescaled with it.
+ */
+export interface ResonanceState {
+  n: number;
+  lo: number;
+  hi: number;
+  /** The last `BLOCKS × BLOCK` values, oldest first. */
+  recent: number[];
+  /** Categories: [x part (BLOCKS), complement part (BLOCKS)], rounded to 4 decimals to keep checkpoints small. */
+  cats: number[][];
+  /** How often each category won (decays), for replacing the least used when full. */
+  use: number[];
+  novelty: number;
+  noveltyDev: number;
+}
+
+const BLOCKS = 8;
+/** Sweepable from the NAB benches (`bench/nab/cv.ts art.vigilance=0.95`); the server never changes them. */
+export const RESONANCE_TUNING = { block: 1, vigilance: 0.9, floor: 0.02, rate: 0.1 };
+/** Categories per series (bounded state: 24 × 16 numbers). */
+const MAX_CATEGORIES = 24;
+const CHOICE_ALPHA = 0.001;
+/** Points learned before the detector scores (the window and range must fill first). */
+const WARMUP = 200;
+const NOVELTY_ALPHA = 0.01;
+
+const round4 = (v: number) => Math.round(v * 1e4) / 1e4;
+
+function features(s: ResonanceState, value: number): number[] | null {
+  const block = RESONANCE_TUNING.block;
+  const window = BLOCKS * block;
+  if (s.recent.length < window - 1) return null;
+  const lo = Math.min(s.lo, value);
+  const width = Math.max(s.hi, value) - lo || 1;
+  const input = new Array<number>(2 * BLOCKS);
+  const offset = s.recent.length - (window - 1);
+  for (let b = 0; b < BLOCKS; b++) {
+    let sum = 0;
+    for (let k = 0; k < block; k++) {
+      const at = offset + b * block + k;
+      sum += at < s.recent.length ? s.recent[at]! : value;
+    }
+    const x = Math.min(1, Math.max(0, (sum / block - lo) / width));
+    input[b] = x;
+    input[BLOCKS + b] = 1 - x;
+  }
+  return input;
+}
+
+function best(cats: number[][], input: number[]): { index: number; match: number } {
+  let index = -1;
+  let choice = -1;
+  let bestMatch = 0;
+  for (let j = 0; j < cats.length; j++) {
+    const w = cats[j]!;
+    let and = 0;
+    let size = 0;
+    for (let i = 0; i < input.length; i++) {
+      and += Math.min(input[i]!, w[i]!);
+      size += w[i]!;
+    }
+    const match = and / BLOCKS;
+    const t = and / (CHOICE_ALPHA + size);
+    if (match > bestMatch) bestMatch = match;
+    if (match >= RESONANCE_TUNING.vigilance && t > choice) {
+      choice = t;
+      index = j;
+    }
+  }
+  return { index, match: bestMatch };
+}
+
+/** Maps the categories from the range [lo, hi] to the wider [lo2, hi2] (linear, so exact). */
+function rescale(s: ResonanceState, lo2: number, hi2: number) {
+  const w1 = s.hi - s.lo;
+  const w2 = hi2 - lo2;
+  if (!(w1 > 0) || !(w2 > 0)) return;
+  const map = (x: number) => (x * w1 + s.lo - lo2) / w2;
+  for (const cat of s.cats) {
+    for (let i = 0; i < BLOCKS; i++) {
+      cat[i] = round4(map(cat[i]!));
+      cat[BLOCKS + i] = round4(1 - map(1 - cat[BLOCKS + i]!));
+    }
+  }
+}
+
+export function createResonance(): Detector<ResonanceState> {
+  function novelty(s: ResonanceState, value: number): number | null {
+    const input = features(s, value);
+    if (!input || s.cats.length === 0) return null;
+    return 1 - best(s.cats, input).match;
+  }
+  return {
+    name: 'resonance',
+    init: () => ({ n: 0, lo: 0, hi: 0, recent: [], cats: [], use: [], novelty: 0, noveltyDev: 0 }),
+    score(s, { value }: Observation): Verdict {
+      const nov = s.n >= WARMUP ? novelty(s, value) : null;
+      if (nov === null) return { deviation: 0, expected: 0, spread: 0, kind: 'warming up' };
+      const spread = Math.max(1.2533 * s.noveltyDev, RESONANCE_TUNING.floor);
+      return { deviation: Math.max(0, nov - s.novelty) / spread, expected: s.novelty, spread, kind: 'unusual shape' };
+    },
+    learn,
+    absorb: learn,
+  };
+  function learn(s: ResonanceState, { value }: Observation) {
+    if (!Number.isFinite(value)) return;
+    const before = features(s, value);
+    const found = before && s.cats.length > 0 ? best(s.cats, before) : null;
+    if (found) {
+      const nov = 1 - found.match;
+      const spread = Math.max(1.2533 * s.noveltyDev, RESONANCE_TUNING.floor);
+      const bounded = s.n > WARMUP ? Math.min(nov, s.novelty + 4 * spread) : nov;
+      const a = Math.max(1 / Math.max(1, s.cats.length > 0 ? s.n - BLOCKS * RESONANCE_TUNING.block : 1), NOVELTY_ALPHA);
+      s.noveltyDev += a * (Math.abs(bounded - s.novelty) - s.noveltyDev);
+      s.novelty += a * (bounded - s.novelty);
+    }
+    if (s.n === 0) {
+      s.lo = value;
+      s.hi = value;
+    } else if (value < s.lo || value > s.hi) {
+      const lo2 = Math.min(s.lo, value);
+      const hi2 = Math.max(s.hi, value);
+      rescale(s, lo2, hi2);
+      s.lo = lo2;
+      s.hi = hi2;
+    }
+    // The categories are learned in the (possibly widened) range of the point itself.
+    const input = features(s, value);
+    s.recent.push(value);
+    if (s.recent.length > BLOCKS * RESONANCE_TUNING.block) s.recent.splice(0, s.recent.length - BLOCKS * RESONANCE_TUNING.block);
+    s.n += 1;
+    if (!input) return;
+    for (let j = 0; j < s.use.length; j++) s.use[j]! *= 0.999;
+    const { index } = best(s.cats, input);
+    if (index >= 0) {
+      const w = s.cats[index]!;
+      const rate = RESONANCE_TUNING.rate;
+      for (let i = 0; i < w.length; i++) w[i] = round4(rate * Math.min(input[i]!, w[i]!) + (1 - rate) * w[i]!);
+      s.use[index]! += 1;
+      return;
+    }
+    const fresh = input.map(round4);
+    if (s.cats.length < MAX_CATEGORIES) {
+      s.cats.push(fresh);
+      s.use.push(1);
+      return;
+    }
+    let least = 0;
+    for (let j = 1; j < s.use.length; j++) if (s.use[j]! < s.use[least]!) least = j;
+    s.cats[least] = fresh;
+    s.use[least] = 1;
+  }
+}
