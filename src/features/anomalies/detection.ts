@@ -1,6 +1,6 @@
 import { newErrorRateState, observeErrorLine, type ErrorRateState } from './detectors/error-rate';
 import { burstOpen, isErrorLevel, newTemplateState, observeLogLine, type LineVerdict, type TemplateState } from './detectors/log-templates';
-import { explain, formatNumber, newSeriesState, observe, recurringNote, severityOf, type PointScore, type SeriesState, type Severity } from './detectors/series';
+import { explain, formatDuration, formatNumber, newSeriesState, observe, recurringNote, severityOf, type PointScore, type SeriesState, type Severity } from './detectors/series';
 
 /** An event as the detectors see it (validated and normalised by the ingest schemas). */
 export interface IngestEvent {
@@ -73,16 +73,6 @@ function metricDetection(event: IngestEvent, index: number, key: string, result:
     eventIndex: index, kind: 'metric', seriesKey: key, source: event.source, metric, value, expected: result.expected,
     score, severity: severityOf(score), isAnomaly: result.isAnomaly || score >= Math.max(0.9, result.score + 0.2), detector, explanation,
   };
-}
-
-const DAY = 86_400_000;
-/** "12 days", "3 h", "25 min", "40 s": a duration a person reads at a glance. */
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms)) return 'ever';
-  if (ms >= 2 * DAY) return `${formatNumber(Math.round(ms / DAY))} days`;
-  if (ms >= 2 * 3_600_000) return `${formatNumber(Math.round(ms / 3_600_000))} h`;
-  if (ms >= 2 * 60_000) return `${formatNumber(Math.round(ms / 60_000))} min`;
-  return `${formatNumber(Math.round(ms / 1000))} s`;
 }
 
 function templateExplanation(event: IngestEvent, verdict: LineVerdict): string {

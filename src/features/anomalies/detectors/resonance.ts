@@ -97,32 +97,36 @@ function rescale(s: ResonanceState, lo2: number, hi2: number) {
 }
 
 export function createResonance(): Detector<ResonanceState> {
-  function novelty(s: ResonanceState, value: number): number | null {
+  // `score` and then `learn` see the same point; the second reuses the first's match (same state, same value).
+  let last: { s: ResonanceState; n: number; value: number; input: number[] | null; found: { index: number; match: number } | null } | null = null;
+  function compare(s: ResonanceState, value: number) {
+    if (last && last.s === s && last.n === s.n && Object.is(last.value, value)) return last;
     const input = features(s, value);
-    if (!input || s.cats.length === 0) return null;
-    return 1 - best(s.cats, input).match;
+    const found = input && s.cats.length > 0 ? best(s.cats, input) : null;
+    last = { s, n: s.n, value, input, found };
+    return last;
   }
   return {
     name: 'resonance',
     init: () => ({ n: 0, lo: 0, hi: 0, recent: [], cats: [], use: [], novelty: 0, noveltyDev: 0 }),
     score(s, { value }: Observation): Verdict {
-      const nov = s.n >= WARMUP ? novelty(s, value) : null;
-      if (nov === null) return { deviation: 0, expected: 0, spread: 0, kind: 'warming up' };
+      const found = s.n >= WARMUP ? compare(s, value).found : null;
+      if (!found) return { deviation: 0, expected: 0, spread: 0, kind: 'warming up' };
       const spread = Math.max(1.2533 * s.noveltyDev, RESONANCE_TUNING.floor);
-      return { deviation: Math.max(0, nov - s.novelty) / spread, expected: s.novelty, spread, kind: 'unusual shape' };
+      return { deviation: Math.max(0, 1 - found.match - s.novelty) / spread, expected: s.novelty, spread, kind: 'unusual shape' };
     },
     learn,
     absorb: learn,
   };
   function learn(s: ResonanceState, { value }: Observation) {
     if (!Number.isFinite(value)) return;
-    const before = features(s, value);
-    const found = before && s.cats.length > 0 ? best(s.cats, before) : null;
+    const { found } = compare(s, value);
+    let widened = false;
     if (found) {
       const nov = 1 - found.match;
       const spread = Math.max(1.2533 * s.noveltyDev, RESONANCE_TUNING.floor);
       const bounded = s.n > WARMUP ? Math.min(nov, s.novelty + 4 * spread) : nov;
-      const a = Math.max(1 / Math.max(1, s.cats.length > 0 ? s.n - BLOCKS * RESONANCE_TUNING.block : 1), NOVELTY_ALPHA);
+      const a = Math.max(1 / Math.max(1, s.n - BLOCKS * RESONANCE_TUNING.block), NOVELTY_ALPHA);
       s.noveltyDev += a * (Math.abs(bounded - s.novelty) - s.noveltyDev);
       s.novelty += a * (bounded - s.novelty);
     }
@@ -135,15 +139,16 @@ export function createResonance(): Detector<ResonanceState> {
       rescale(s, lo2, hi2);
       s.lo = lo2;
       s.hi = hi2;
+      widened = true;
     }
     // The categories are learned in the (possibly widened) range of the point itself.
-    const input = features(s, value);
+    const input = widened ? features(s, value) : compare(s, value).input;
     s.recent.push(value);
     if (s.recent.length > BLOCKS * RESONANCE_TUNING.block) s.recent.splice(0, s.recent.length - BLOCKS * RESONANCE_TUNING.block);
     s.n += 1;
     if (!input) return;
     for (let j = 0; j < s.use.length; j++) s.use[j]! *= 0.999;
-    const { index } = best(s.cats, input);
+    const { index } = widened || !found ? best(s.cats, input) : found;
     if (index >= 0) {
       const w = s.cats[index]!;
       const rate = RESONANCE_TUNING.rate;

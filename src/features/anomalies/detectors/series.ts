@@ -50,7 +50,16 @@ export interface PointScore {
   kind: string;
   /** When the score was damped as a recurring spike: how many similar spikes the series had in `recurDays`. */
   recurring?: number;
+  /** The usual range (expectation ± 2 spreads, in the series' units) and how far back the baseline reaches (ms). */
+  usual?: { low: number; high: number; spanMs: number };
+  /** While the series is still learning: points seen of the points it needs. */
+  learning?: { seen: number; needed: number };
 }
+
+/** Points a series sees before all its detectors score ("learning: 3 of 30 points seen"). */
+export const LEARNING_POINTS = 30;
+/** Points the baseline remembers once warmed up (2/α of the robust z-score). */
+const MEMORY_POINTS = 667;
 
 export const BASE_THRESHOLD = 0.7;
 /**
@@ -127,7 +136,19 @@ const round = (value: number, digits = 4) => Math.round(value * 10 ** digits) / 
  * Scores one point from what the series has seen so far, then learns it. The score is the strongest of the
  * detectors; within the cool-down after an anomaly only a clearly stronger departure is reported again.
  */
-export function observe(state: SeriesState, raw: Observation): PointScore {
+/** Values beyond this magnitude are read as ±this, so differences and spreads stay finite. */
+const MAX_MAGNITUDE = 1e300;
+/** Deviations are reported up to this many std (a constant series departing from itself is "infinitely" far). */
+const MAX_DEVIATION = 1e6;
+
+/** A value that is not a finite number (NaN, ±Infinity) is neither scored nor learned (the series state stays clean). */
+function unscored(state: SeriesState): PointScore {
+  return { score: 0, isAnomaly: false, severity: 'low', deviation: 0, expected: round(state.log ? Math.expm1(state.z.mean) : state.z.mean), detector: 'none', kind: 'not a finite number' };
+}
+
+export function observe(state: SeriesState, input: Observation): PointScore {
+  if (!Number.isFinite(input.value)) return unscored(state);
+  const raw = { value: Math.max(-MAX_MAGNITUDE, Math.min(MAX_MAGNITUDE, input.value)), timestamp: Number.isFinite(input.timestamp) ? input.timestamp : 0 };
   const observation = state.log ? { value: Math.log1p(Math.max(0, raw.value)), timestamp: raw.timestamp } : raw;
   // The change detectors watch what the daily profile does not explain.
   const deseasoned = { value: observation.value - seasonalOffset(state.z, observation.timestamp), timestamp: observation.timestamp };
@@ -189,9 +210,18 @@ export function observe(state: SeriesState, raw: Observation): PointScore {
   slow.learn(state.slow, deseasoned);
   if (state.art) art.learn(state.art, observation);
   const [detector, verdict] = best;
-  const expected = state.log ? Math.expm1(verdict.expected) : verdict.expected;
-  const result: PointScore = { score: round(score), isAnomaly, severity: severityOf(score), deviation: round(verdict.deviation, 2), expected: round(expected), detector, kind: verdict.kind };
+  const base = verdicts[0]![1];
+  const unlog = (v: number) => (state.log ? Math.expm1(v) : v);
+  // The shape detector's own expectation is a novelty level, not a value: report the baseline's.
+  const expected = unlog(detector === art.name ? base.expected : verdict.expected);
+  const result: PointScore = { score: round(score), isAnomaly, severity: severityOf(score), deviation: round(Math.max(-MAX_DEVIATION, Math.min(MAX_DEVIATION, verdict.deviation)), 2), expected: round(expected), detector, kind: verdict.kind };
   if (recurring > 0) result.recurring = recurring;
+  if (state.n < LEARNING_POINTS) result.learning = { seen: state.n, needed: LEARNING_POINTS };
+  if (base.spread > 0) {
+    const elapsed = Math.max(0, observation.timestamp - state.z.firstAt);
+    const spanMs = elapsed * Math.min(1, MEMORY_POINTS / Math.max(1, state.n - 1));
+    result.usual = { low: round(unlog(base.expected - 2 * base.spread)), high: round(unlog(base.expected + 2 * base.spread)), spanMs };
+  }
   return result;
 }
 
@@ -231,29 +261,4 @@ export function absorbFalsePositive(state: SeriesState, raw: Observation, score:
   state.threshold = Math.min(0.999, Math.max(state.threshold, score + 0.02));
 }
 
-/** "cpu 3.5 std above normal for server-01 (value 60, mean 41.2)"; shifts and sustained shifts say so. */
-export function explain(metric: string, source: string, value: number, result: PointScore): string {
-  const direction = result.deviation >= 0 ? 'above' : 'below';
-  const distance = formatNumber(Math.abs(result.deviation));
-  const what =
-    result.kind === 'level shift'
-      ? `shifted ${distance} std ${direction} its usual level`
-      : result.kind === 'sustained shift'
-        ? `has stayed ${direction} its usual level for a while (${distance} times its usual drift)`
-        : `${distance} std ${direction} normal`;
-  return `${metric} ${what} for ${source} (value ${formatNumber(value)}, mean ${formatNumber(result.expected)})${recurringNote(result)}`;
-}
-
-/** "; a recurring spike (5 similar ones in the last 7 days), score halved" when the score was damped for it. */
-export function recurringNote(result: PointScore): string {
-  if (!result.recurring) return '';
-  const damp = TUNING.recurDamp === 0.5 ? 'halved' : `× ${formatNumber(TUNING.recurDamp)}`;
-  return `; a recurring spike (${result.recurring} similar ones in the last ${formatNumber(TUNING.recurDays)} days), score ${damp}`;
-}
-
-export function formatNumber(value: number): string {
-  if (!Number.isFinite(value)) return String(value);
-  const abs = Math.abs(value);
-  if (abs !== 0 && (abs >= 1e6 || abs < 1e-3)) return value.toExponential(2);
-  return String(Math.round(value * 10) / 10);
-}
+export { explain, formatDuration, formatNumber, recurringNote } from './explain';
