@@ -42,7 +42,7 @@ export interface TemplateState {
 }
 
 /** Templates kept per source (least recently seen dropped first); keeps a source's state under ~16 KB. */
-export const MAX_TEMPLATES = 80;
+export const MAX_TEMPLATES = 64;
 const MAX_TEMPLATE_CHARS = 120;
 /** A source must have logged this many lines before a new non-severe template scores at all. */
 export const TEMPLATE_WARMUP = 50;

@@ -20,7 +20,10 @@ export interface ResonanceState {
   recent: number[];
   /** Categories: [x part (BLOCKS), complement part (BLOCKS)], rounded to 4 decimals to keep checkpoints small. */
   cats: number[][];
-  /** How often each category won (decays), for replacing the least used when full. */
+  /**
+   * How often each category won, decayed by 0.999 per point (for replacing the least used when full), stored as
+   * ln(uses) − n·ln(0.999) so only the winner changes per point; larger is more used.
+   */
   use: number[];
   novelty: number;
   noveltyDev: number;
@@ -36,6 +39,7 @@ const CHOICE_ALPHA = 0.001;
 const WARMUP = 200;
 const NOVELTY_ALPHA = 0.01;
 
+const LN_USE_DECAY = Math.log(0.999);
 const round4 = (v: number) => Math.round(v * 1e4) / 1e4;
 
 function features(s: ResonanceState, value: number): number[] | null {
@@ -147,24 +151,24 @@ export function createResonance(): Detector<ResonanceState> {
     if (s.recent.length > BLOCKS * RESONANCE_TUNING.block) s.recent.splice(0, s.recent.length - BLOCKS * RESONANCE_TUNING.block);
     s.n += 1;
     if (!input) return;
-    for (let j = 0; j < s.use.length; j++) s.use[j]! *= 0.999;
     const { index } = widened || !found ? best(s.cats, input) : found;
     if (index >= 0) {
       const w = s.cats[index]!;
       const rate = RESONANCE_TUNING.rate;
-      for (let i = 0; i < w.length; i++) w[i] = round4(rate * Math.min(input[i]!, w[i]!) + (1 - rate) * w[i]!);
-      s.use[index]! += 1;
+      // Fuzzy ART learning only lowers a weight where the input is below it; the others stay as they are.
+      for (let i = 0; i < w.length; i++) if (input[i]! < w[i]!) w[i] = round4(rate * input[i]! + (1 - rate) * w[i]!);
+      s.use[index] = Math.log(Math.exp(s.use[index]! + s.n * LN_USE_DECAY) + 1) - s.n * LN_USE_DECAY;
       return;
     }
     const fresh = input.map(round4);
     if (s.cats.length < MAX_CATEGORIES) {
       s.cats.push(fresh);
-      s.use.push(1);
+      s.use.push(-s.n * LN_USE_DECAY);
       return;
     }
     let least = 0;
     for (let j = 1; j < s.use.length; j++) if (s.use[j]! < s.use[least]!) least = j;
     s.cats[least] = fresh;
-    s.use[least] = 1;
+    s.use[least] = -s.n * LN_USE_DECAY;
   }
 }
