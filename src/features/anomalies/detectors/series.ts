@@ -33,8 +33,10 @@ export interface SeriesState {
    * [timestamp, signed excess of the value over the expectation, in learned units]. Absent in older checkpoints.
    */
   recent?: [number, number][];
-  /** Shape-novelty (adaptive resonance) detector; present only while `TUNING.artWeight` > 0. */
+  /** Shape-novelty (adaptive resonance) detector; present only while `TUNING.artWeight` > 0 and `shape` is not false. */
   art?: ResonanceState;
+  /** false: the series has no shape detector (sparse count series such as error lines per minute). */
+  shape?: boolean;
   /** Points left during which the change detectors' reaction to a recurring spike is damped like it. */
   echo?: number;
 }
@@ -114,8 +116,10 @@ const shift = createLevelShift();
 const slow = createSlowShift();
 const art = createResonance();
 
-export function newSeriesState(options: { log?: boolean; minSpread?: number } = {}): SeriesState {
-  return { v: 1, n: 0, log: options.log ?? false, minSpread: options.minSpread ?? 0, threshold: BASE_THRESHOLD, sinceAlarm: TUNING.cooldown, lastAlarmScore: 0, tail: GAUSSIAN_TAIL, tolerance: 0, z: robust.init(), shift: shift.init(), slow: slow.init() };
+export function newSeriesState(options: { log?: boolean; minSpread?: number; shape?: boolean } = {}): SeriesState {
+  const state: SeriesState = { v: 1, n: 0, log: options.log ?? false, minSpread: options.minSpread ?? 0, threshold: BASE_THRESHOLD, sinceAlarm: TUNING.cooldown, lastAlarmScore: 0, tail: GAUSSIAN_TAIL, tolerance: 0, z: robust.init(), shift: shift.init(), slow: slow.init() };
+  if (options.shape === false) state.shape = false;
+  return state;
 }
 
 /** Logistic map of |deviation| to [0,1]: 3 std ≈ 0.13, 4.35 std = 0.5, 5 std ≈ 0.71, 6 std ≈ 0.91. */
@@ -158,7 +162,7 @@ export function observe(state: SeriesState, input: Observation): PointScore {
   ];
   state.slow ??= slow.init();
   if (TUNING.slowWeight > 0) verdicts.push([slow.name, slow.score(state.slow, deseasoned), TUNING.slowWeight]);
-  if (TUNING.artWeight > 0) verdicts.push([art.name, art.score((state.art ??= art.init()), observation), TUNING.artWeight]);
+  if (TUNING.artWeight > 0 && state.shape !== false) verdicts.push([art.name, art.score((state.art ??= art.init()), observation), TUNING.artWeight]);
   let best = verdicts[0]!;
   let bestScore = 0;
   const tailFactor = Math.max(1, state.tail / TUNING.tailBase, state.tolerance / 4);
