@@ -8,7 +8,7 @@ import { PROFILES, scoreCorpus, scoreFile, type CostProfile, type ScoredFile } f
  * and, with `--grid`, the TUNING values of the grid below — is chosen on the other categories only, then the
  * held-out category is scored at that choice. The CV score pools the held-out raw scores of every fold and
  * normalises them like one corpus (a fold without windows, artificialNoAnomaly, still costs its false alarms).
- * `node --import tsx bench/nab/cv.ts [--grid[=resonance|combination]] [key=value|art.key=value ...]` (fixes a value for the run).
+ * `node --import tsx bench/nab/cv.ts [--folds=5] [--grid[=resonance|vigilance|combination]] [key=value|art.key=value ...]` (fixes a value for the run).
  */
 const root = nabRoot();
 if (!root) {
@@ -23,6 +23,7 @@ if (!root) {
 const GRIDS: Record<string, Record<string, number[]>> = {
   combination: { cooldown: [200, 50], shiftWeight: [0.7, 0.9], slowWeight: [1, 0], recurRatio: [1.2, 0] },
   resonance: { artWeight: [1, 0], 'art.floor': [0.02, 0.01, 0.04], 'art.block': [1, 2] },
+  vigilance: { artWeight: [1, 0], 'art.vigilance': [0.9, 0.85, 0.95], 'art.floor': [0.02, 0.04] },
 };
 const gridName = process.argv.find((a) => a.startsWith('--grid'))?.split('=')[1] ?? 'resonance';
 const GRID = GRIDS[gridName] ?? {};
@@ -37,7 +38,13 @@ for (const arg of process.argv.slice(2)) {
   const m = /^(art\.)?(\w+)=(.+)$/.exec(arg);
   if (m) ((m[1] ? RESONANCE_TUNING : TUNING) as Record<string, number>)[m[2]!] = Number(m[3]);
 }
-const category = (f: ScoredFile) => f.name.split('/')[0]!;
+/**
+ * The fold of a file: its category (default), or with `--folds=5` one of five fixed folds by file (the files in
+ * name order dealt round-robin, so each fold mixes categories and a category's files are spread over folds).
+ */
+const fiveFolds = process.argv.includes('--folds=5');
+let foldOfFile = new Map<string, string>();
+const category = (f: ScoredFile) => (fiveFolds ? foldOfFile.get(f.name)! : f.name.split('/')[0]!);
 const normalise = (raw: number, windows: number, p: CostProfile) => (100 * (raw + p.fn * windows)) / ((p.tp + p.fn) * windows);
 const windowsOf = (files: ScoredFile[]) => files.reduce((sum, f) => sum + f.windows.length, 0);
 
@@ -65,7 +72,8 @@ const started = performance.now();
 const useGrid = process.argv.some((a) => a.startsWith('--grid'));
 const runs = candidates(useGrid);
 const all = runs[0]!.files;
-const categories = [...new Set(all.map(category))];
+foldOfFile = new Map([...all.map((f) => f.name)].sort().map((name, i) => [name, `fold ${i % 5}`]));
+const categories = [...new Set(all.map(category))].sort();
 for (const [profileName, profile] of Object.entries(PROFILES)) {
   let heldOutRaw = 0;
   const foldLines: string[] = [];
@@ -86,6 +94,6 @@ for (const [profileName, profile] of Object.entries(PROFILES)) {
   const cv = normalise(heldOutRaw, windowsOf(all), profile);
   const allFiles = Math.max(...runs.map((run) => scoreCorpus(run.files, profile).score));
   console.log(`${profileName.padEnd(20)} CV ${cv.toFixed(1)}   all-files ${allFiles.toFixed(1)}   gap ${(allFiles - cv).toFixed(1)}`);
-  if (profileName === 'standard' || process.argv.includes('--folds')) console.log(foldLines.join('\n'));
+  if (profileName === 'standard' || process.argv.includes('--detail')) console.log(foldLines.join('\n'));
 }
 console.log(`${runs.length} setting(s), ${all.length} files, ${((performance.now() - started) / 1000).toFixed(1)} s`);
