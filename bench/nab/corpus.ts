@@ -7,8 +7,8 @@ import type { ScoredFile } from './scorer';
 /** The NAB corpus at NAB_DIR or ../shared/data/nab (relative to the repo); null when it is not there. */
 export function nabRoot(): string | null {
   const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-  const root = process.env.NAB_DIR ?? path.resolve(repo, '../shared/data/nab');
-  return fs.existsSync(path.join(root, 'labels/combined_windows.json')) ? root : null;
+  const roots = process.env.NAB_DIR ? [process.env.NAB_DIR] : ['../shared', '../../shared'].map((up) => path.resolve(repo, up, 'data/nab'));
+  return roots.find((root) => fs.existsSync(path.join(root, 'labels/combined_windows.json'))) ?? null;
 }
 
 /**

@@ -30,7 +30,7 @@ describe('DriftLock anomaly routes', () => {
     const spike = await ingest([{ type: 'metric', source: 'server-01', name: 'cpu', value: 1000, timestamp: at(25) }]);
     const data = json(spike).data;
     expect(data.anomalies_detected).toBe(1);
-    expect(data.anomalies[0].explanation).toMatch(/^cpu .*std above normal for server-01/);
+    expect(data.anomalies[0].explanation).toMatch(/^cpu 1000 is far above the \d+(\.\d)?–\d+(\.\d)? range of the last \d+ min on server-01 \(\d+(\.\d)? std\)/);
 
     const list = json(await app.app.inject({ method: 'GET', url: '/api/v1/anomalies?source=server-01', headers: user.headers }));
     expect(list.data.total).toBe(1);

@@ -1,6 +1,6 @@
 import { newErrorRateState, observeErrorLine, type ErrorRateState } from './detectors/error-rate';
-import { isErrorLevel, newTemplateState, observeLogLine, type TemplateState } from './detectors/log-templates';
-import { explain, formatNumber, newSeriesState, observe, recurringNote, severityOf, type PointScore, type SeriesState, type Severity } from './detectors/series';
+import { burstOpen, isErrorLevel, newTemplateState, observeLogLine, type LineVerdict, type TemplateState } from './detectors/log-templates';
+import { explain, formatDuration, formatNumber, newSeriesState, observe, recurringNote, severityOf, type PointScore, type SeriesState, type Severity } from './detectors/series';
 
 /** An event as the detectors see it (validated and normalised by the ingest schemas). */
 export interface IngestEvent {
@@ -75,6 +75,43 @@ function metricDetection(event: IngestEvent, index: number, key: string, result:
   };
 }
 
+function templateExplanation(event: IngestEvent, verdict: LineVerdict): string {
+  const level = (event.level ?? 'log').toUpperCase();
+  const quoted = `"${verdict.template.slice(0, 160)}"`;
+  if (verdict.kind === 'returned') {
+    const usual = verdict.typicalGapMs ? `; it usually comes every ${formatDuration(verdict.typicalGapMs)}` : '; seen once before';
+    return `${level} message ${quoted} from ${event.source} is back after ${formatDuration(verdict.quietMs!)} of quiet${usual}`;
+  }
+  return `new ${level} message pattern from ${event.source}: ${quoted}; later severe lines of this burst are counted into this anomaly, not reported again`;
+}
+
+/** Log lines feed two series per source: severe templates (new, or back after quiet) and the error-line rate. */
+function logDetections(event: IngestEvent, index: number, states: StateAccess): Detection[] {
+  const out: Detection[] = [];
+  const templateKey = seriesKey('t', event.source);
+  const templates = states.get(templateKey, newTemplateState);
+  // An error burst that comes with a severe pattern burst already reported is the same incident.
+  const burstBefore = burstOpen(templates, event.timestamp);
+  const template = observeLogLine(templates, event.message ?? '', event.level, event.timestamp);
+  if (template.score >= 0.7) {
+    out.push({
+      eventIndex: index, kind: 'log_template', seriesKey: templateKey, source: event.source, metric: 'log_template', value: null, expected: null,
+      score: template.score, severity: severityOf(template.score), isAnomaly: true, detector: template.kind === 'returned' ? 'log_template_return' : 'log_template',
+      explanation: templateExplanation(event, template),
+    });
+  }
+  const rateKey = seriesKey('e', event.source);
+  const rate = observeErrorLine(states.get(rateKey, newErrorRateState), event.timestamp, isErrorLevel(event.level));
+  if (rate && !burstBefore && out.length === 0) {
+    out.push({
+      eventIndex: index, kind: 'log_error_rate', seriesKey: rateKey, source: event.source, metric: 'error_rate', value: rate.count, expected: rate.expected,
+      score: rate.score, severity: rate.severity, isAnomaly: true, detector: 'error_rate',
+      explanation: `error rate: ${rate.count} error lines this minute from ${event.source}, usually about ${formatNumber(rate.expected)} per minute`,
+    });
+  }
+  return out;
+}
+
 /**
  * Runs each event through its series' detectors, in order. Returns one detection per metric and trace event
  * (anomalous or not, /v1/data reports every score) and one per log event that is anomalous.
@@ -101,24 +138,7 @@ export function detect(events: IngestEvent[], states: StateAccess, extraScorer?:
       });
       return;
     }
-    const rateKey = seriesKey('e', event.source);
-    const rate = observeErrorLine(states.get(rateKey, newErrorRateState), event.timestamp, isErrorLevel(event.level));
-    if (rate) {
-      detections.push({
-        eventIndex: index, kind: 'log_error_rate', seriesKey: rateKey, source: event.source, metric: 'error_rate', value: rate.count, expected: rate.expected,
-        score: rate.score, severity: rate.severity, isAnomaly: true, detector: rate.detector,
-        explanation: `error_rate: ${rate.count} error lines this minute from ${event.source}, usually about ${formatNumber(rate.expected)} per minute`,
-      });
-    }
-    const templateKey = seriesKey('t', event.source);
-    const template = observeLogLine(states.get(templateKey, newTemplateState), event.message ?? '', event.level);
-    if (template.score >= 0.7) {
-      detections.push({
-        eventIndex: index, kind: 'log_template', seriesKey: templateKey, source: event.source, metric: 'log_template', value: null, expected: null,
-        score: template.score, severity: severityOf(template.score), isAnomaly: true, detector: 'log_template',
-        explanation: `new ${event.level ?? 'log'} message pattern from ${event.source}: "${template.template.slice(0, 160)}"`,
-      });
-    }
+    detections.push(...logDetections(event, index, states));
   });
   return detections;
 }

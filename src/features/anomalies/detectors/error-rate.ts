@@ -17,7 +17,7 @@ const MINUTE = 60_000;
 /** Longest gap filled with zero-count minutes. */
 const MAX_GAP = 60;
 
-export const newErrorRateState = (): ErrorRateState => ({ minute: -1, errors: 0, reported: false, series: newSeriesState({ log: true, minSpread: 0.35 }) });
+export const newErrorRateState = (): ErrorRateState => ({ minute: -1, errors: 0, reported: false, series: newSeriesState({ log: true, minSpread: 0.35, shape: false }) });
 
 function closeMinutesBefore(state: ErrorRateState, minute: number) {
   if (state.minute < 0) {

@@ -1,5 +1,5 @@
 import type { Detector, Observation, Verdict } from './types';
-import { spreadFloor } from './robust-zscore';
+import { baselineSpread, stepBaseline } from './baseline';
 
 /**
  * Change detector: compares a fast moving average with a slow baseline, in units of the fast average's own
@@ -34,12 +34,7 @@ export function createLevelShift(options: Partial<LevelShiftOptions> = {}): Dete
       return;
     }
     s.n += 1;
-    const a = Math.max(1 / s.n, o.slowAlpha);
-    const spread = Math.max(1.2533 * s.dev, spreadFloor(s.slow));
-    const r = value - s.slow;
-    const bounded = s.n > o.warmup ? Math.max(-clip * spread, Math.min(clip * spread, r)) : r;
-    s.dev += a * (Math.abs(bounded) - s.dev);
-    s.slow += a * (value - s.slow);
+    ({ level: s.slow, dev: s.dev } = stepBaseline(s.slow, s.dev, s.n, value, o.slowAlpha, clip));
     s.fast += o.fastAlpha * (value - s.fast);
   }
 
@@ -49,7 +44,7 @@ export function createLevelShift(options: Partial<LevelShiftOptions> = {}): Dete
     score(s, { value }: Observation): Verdict {
       if (s.n < o.warmup) return { deviation: 0, expected: s.slow, spread: 0, kind: 'warming up' };
       const fast = s.fast + o.fastAlpha * (value - s.fast);
-      const spread = Math.max(1.2533 * s.dev, spreadFloor(s.slow));
+      const spread = baselineSpread(s.slow, s.dev);
       return { deviation: (fast - s.slow) / (spread * fastSe), expected: s.slow, spread, kind: 'level shift' };
     },
     learn: (s, { value }) => update(s, value, 4),

@@ -1,6 +1,7 @@
 import { createLevelShift, type LevelShiftState } from './level-shift';
 import { createSlowShift, type SlowShiftState } from './slow-shift';
 import { createRobustZScore, seasonalOffset, type RobustZState } from './robust-zscore';
+import { createResonance, type ResonanceState } from './resonance';
 import type { Observation, Verdict } from './types';
 
 export type Severity = 'low' | 'medium' | 'high' | 'critical';
@@ -32,6 +33,10 @@ export interface SeriesState {
    * [timestamp, signed excess of the value over the expectation, in learned units]. Absent in older checkpoints.
    */
   recent?: [number, number][];
+  /** Shape-novelty (adaptive resonance) detector; present only while `TUNING.artWeight` > 0 and `shape` is not false. */
+  art?: ResonanceState;
+  /** false: the series has no shape detector (sparse count series such as error lines per minute). */
+  shape?: boolean;
   /** Points left during which the change detectors' reaction to a recurring spike is damped like it. */
   echo?: number;
 }
@@ -47,7 +52,16 @@ export interface PointScore {
   kind: string;
   /** When the score was damped as a recurring spike: how many similar spikes the series had in `recurDays`. */
   recurring?: number;
+  /** The usual range (expectation ± 2 spreads, in the series' units) and how far back the baseline reaches (ms). */
+  usual?: { low: number; high: number; spanMs: number };
+  /** While the series is still learning: points seen of the points it needs. */
+  learning?: { seen: number; needed: number };
 }
+
+/** Points a series sees before all its detectors score ("learning: 3 of 30 points seen"). */
+export const LEARNING_POINTS = 30;
+/** Points the baseline remembers once warmed up (2/α of the robust z-score). */
+const MEMORY_POINTS = 667;
 
 export const BASE_THRESHOLD = 0.7;
 /**
@@ -92,15 +106,20 @@ export const TUNING = {
   recurKeep: 8,
   /** Points after a recurring spike during which the change detectors (which react to it) are damped alike. */
   recurEcho: 20,
+  /** Weight of the shape-novelty (adaptive resonance) detector; 0 disables it. */
+  artWeight: 1,
 };
 /** |deviation| 99th percentile of Gaussian noise: where a new series' tail estimate starts. */
 const GAUSSIAN_TAIL = 2.6;
 const robust = createRobustZScore();
 const shift = createLevelShift();
 const slow = createSlowShift();
+const art = createResonance();
 
-export function newSeriesState(options: { log?: boolean; minSpread?: number } = {}): SeriesState {
-  return { v: 1, n: 0, log: options.log ?? false, minSpread: options.minSpread ?? 0, threshold: BASE_THRESHOLD, sinceAlarm: TUNING.cooldown, lastAlarmScore: 0, tail: GAUSSIAN_TAIL, tolerance: 0, z: robust.init(), shift: shift.init(), slow: slow.init() };
+export function newSeriesState(options: { log?: boolean; minSpread?: number; shape?: boolean } = {}): SeriesState {
+  const state: SeriesState = { v: 1, n: 0, log: options.log ?? false, minSpread: options.minSpread ?? 0, threshold: BASE_THRESHOLD, sinceAlarm: TUNING.cooldown, lastAlarmScore: 0, tail: GAUSSIAN_TAIL, tolerance: 0, z: robust.init(), shift: shift.init(), slow: slow.init() };
+  if (options.shape === false) state.shape = false;
+  return state;
 }
 
 /** Logistic map of |deviation| to [0,1]: 3 std ≈ 0.13, 4.35 std = 0.5, 5 std ≈ 0.71, 6 std ≈ 0.91. */
@@ -121,7 +140,19 @@ const round = (value: number, digits = 4) => Math.round(value * 10 ** digits) / 
  * Scores one point from what the series has seen so far, then learns it. The score is the strongest of the
  * detectors; within the cool-down after an anomaly only a clearly stronger departure is reported again.
  */
-export function observe(state: SeriesState, raw: Observation): PointScore {
+/** Values beyond this magnitude are read as ±this, so differences and spreads stay finite. */
+const MAX_MAGNITUDE = 1e300;
+/** Deviations are reported up to this many std (a constant series departing from itself is "infinitely" far). */
+const MAX_DEVIATION = 1e6;
+
+/** A value that is not a finite number (NaN, ±Infinity) is neither scored nor learned (the series state stays clean). */
+function unscored(state: SeriesState): PointScore {
+  return { score: 0, isAnomaly: false, severity: 'low', deviation: 0, expected: round(state.log ? Math.expm1(state.z.mean) : state.z.mean), detector: 'none', kind: 'not a finite number' };
+}
+
+export function observe(state: SeriesState, input: Observation): PointScore {
+  if (!Number.isFinite(input.value)) return unscored(state);
+  const raw = { value: Math.max(-MAX_MAGNITUDE, Math.min(MAX_MAGNITUDE, input.value)), timestamp: Number.isFinite(input.timestamp) ? input.timestamp : 0 };
   const observation = state.log ? { value: Math.log1p(Math.max(0, raw.value)), timestamp: raw.timestamp } : raw;
   // The change detectors watch what the daily profile does not explain.
   const deseasoned = { value: observation.value - seasonalOffset(state.z, observation.timestamp), timestamp: observation.timestamp };
@@ -131,13 +162,14 @@ export function observe(state: SeriesState, raw: Observation): PointScore {
   ];
   state.slow ??= slow.init();
   if (TUNING.slowWeight > 0) verdicts.push([slow.name, slow.score(state.slow, deseasoned), TUNING.slowWeight]);
+  if (TUNING.artWeight > 0 && state.shape !== false) verdicts.push([art.name, art.score((state.art ??= art.init()), observation), TUNING.artWeight]);
   let best = verdicts[0]!;
   let bestScore = 0;
   const tailFactor = Math.max(1, state.tail / TUNING.tailBase, state.tolerance / 4);
   for (const entry of verdicts) {
     const verdict = entry[1];
     if (verdict.spread > 0 && verdict.spread < state.minSpread) verdict.deviation *= verdict.spread / state.minSpread;
-    const factor = entry[0] === slow.name ? Math.max(1, tailFactor / TUNING.slowHeadroom) : tailFactor;
+    const factor = entry[0] === slow.name || entry[0] === art.name ? Math.max(1, tailFactor / TUNING.slowHeadroom) : tailFactor;
     const s = deviationToScore((verdict.deviation * entry[2]) / factor) * (verdict.spread > 0 ? 1 : 0);
     if (s > bestScore) {
       bestScore = s;
@@ -180,10 +212,20 @@ export function observe(state: SeriesState, raw: Observation): PointScore {
   robust.learn(state.z, observation);
   shift.learn(state.shift, deseasoned);
   slow.learn(state.slow, deseasoned);
+  if (state.art) art.learn(state.art, observation);
   const [detector, verdict] = best;
-  const expected = state.log ? Math.expm1(verdict.expected) : verdict.expected;
-  const result: PointScore = { score: round(score), isAnomaly, severity: severityOf(score), deviation: round(verdict.deviation, 2), expected: round(expected), detector, kind: verdict.kind };
+  const base = verdicts[0]![1];
+  const unlog = (v: number) => (state.log ? Math.expm1(v) : v);
+  // The shape detector's own expectation is a novelty level, not a value: report the baseline's.
+  const expected = unlog(detector === art.name ? base.expected : verdict.expected);
+  const result: PointScore = { score: round(score), isAnomaly, severity: severityOf(score), deviation: round(Math.max(-MAX_DEVIATION, Math.min(MAX_DEVIATION, verdict.deviation)), 2), expected: round(expected), detector, kind: verdict.kind };
   if (recurring > 0) result.recurring = recurring;
+  if (state.n < LEARNING_POINTS) result.learning = { seen: state.n, needed: LEARNING_POINTS };
+  if (base.spread > 0) {
+    const elapsed = Math.max(0, observation.timestamp - state.z.firstAt);
+    const spanMs = elapsed * Math.min(1, MEMORY_POINTS / Math.max(1, state.n - 1));
+    result.usual = { low: round(unlog(base.expected - 2 * base.spread)), high: round(unlog(base.expected + 2 * base.spread)), spanMs };
+  }
   return result;
 }
 
@@ -223,29 +265,4 @@ export function absorbFalsePositive(state: SeriesState, raw: Observation, score:
   state.threshold = Math.min(0.999, Math.max(state.threshold, score + 0.02));
 }
 
-/** "cpu 3.5 std above normal for server-01 (value 60, mean 41.2)"; shifts and sustained shifts say so. */
-export function explain(metric: string, source: string, value: number, result: PointScore): string {
-  const direction = result.deviation >= 0 ? 'above' : 'below';
-  const distance = formatNumber(Math.abs(result.deviation));
-  const what =
-    result.kind === 'level shift'
-      ? `shifted ${distance} std ${direction} its usual level`
-      : result.kind === 'sustained shift'
-        ? `has stayed ${direction} its usual level for a while (${distance} times its usual drift)`
-        : `${distance} std ${direction} normal`;
-  return `${metric} ${what} for ${source} (value ${formatNumber(value)}, mean ${formatNumber(result.expected)})${recurringNote(result)}`;
-}
-
-/** "; a recurring spike (5 similar ones in the last 7 days), score halved" when the score was damped for it. */
-export function recurringNote(result: PointScore): string {
-  if (!result.recurring) return '';
-  const damp = TUNING.recurDamp === 0.5 ? 'halved' : `× ${formatNumber(TUNING.recurDamp)}`;
-  return `; a recurring spike (${result.recurring} similar ones in the last ${formatNumber(TUNING.recurDays)} days), score ${damp}`;
-}
-
-export function formatNumber(value: number): string {
-  if (!Number.isFinite(value)) return String(value);
-  const abs = Math.abs(value);
-  if (abs !== 0 && (abs >= 1e6 || abs < 1e-3)) return value.toExponential(2);
-  return String(Math.round(value * 10) / 10);
-}
+export { explain, formatDuration, formatNumber, recurringNote } from './explain';

@@ -1,4 +1,5 @@
 import type { Detector, Observation, Verdict } from './types';
+import { baselineSpread, stepBaseline } from './baseline';
 import { spreadFloor } from './robust-zscore';
 
 /**
@@ -37,13 +38,9 @@ export function createSlowShift(options: Partial<SlowShiftOptions> = {}): Detect
       return;
     }
     s.n += 1;
-    const a = Math.max(1 / s.n, o.baseAlpha);
-    const spread = Math.max(1.2533 * s.dev, spreadFloor(s.base));
-    const r = value - s.base;
-    const bounded = s.n > 30 ? Math.max(-clip * spread, Math.min(clip * spread, r)) : r;
-    s.dev += a * (Math.abs(bounded) - s.dev);
+    const spread = baselineSpread(s.base, s.dev);
     s.fast += Math.max(1 / s.n, o.fastAlpha) * Math.max(-clip * spread, Math.min(clip * spread, value - s.fast));
-    s.base += a * bounded;
+    ({ level: s.base, dev: s.dev } = stepBaseline(s.base, s.dev, s.n, value, o.baseAlpha, clip));
     const w = Math.max(1 / s.n, o.wanderAlpha);
     s.wander += w * (Math.abs(s.fast - s.base) - s.wander);
   }
@@ -53,7 +50,7 @@ export function createSlowShift(options: Partial<SlowShiftOptions> = {}): Detect
     init: () => ({ n: 0, fast: 0, base: 0, dev: 0, wander: 0 }),
     score(s, { value }: Observation): Verdict {
       if (s.n < o.warmup) return { deviation: 0, expected: s.base, spread: 0, kind: 'warming up' };
-      const spread = Math.max(1.2533 * s.dev, spreadFloor(s.base));
+      const spread = baselineSpread(s.base, s.dev);
       const fast = s.fast + o.fastAlpha * Math.max(-4 * spread, Math.min(4 * spread, value - s.fast));
       const wander = Math.max(1.2533 * s.wander, spreadFloor(s.base));
       return { deviation: (fast - s.base) / wander, expected: s.base, spread: wander, kind: 'sustained shift' };
