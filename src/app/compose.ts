@@ -26,7 +26,13 @@ import { createApiKeysRepository } from '../features/api-keys/api-keys.repositor
 import { createApiKeysService } from '../features/api-keys/api-keys.service';
 import { apiKeysRoutes } from '../features/api-keys/api-keys.routes';
 import { healthRoutes } from '../features/health/health.routes';
+import { createAuditModule } from '../features/audit/audit.module';
+import { createOrganizationsModule } from '../features/organizations/organizations.module';
+import { createLoginThrottle } from '../features/accounts/login-throttle';
+import type { FailedLogin } from '../features/accounts/accounts.service';
+import type { ThreatsApi } from './contracts';
 import type { CoreContext, Feature } from './context';
+import type { AccountsService } from '../features/accounts/accounts.service';
 import { wireGateway } from './features/gateway';
 import { wireThreats } from './features/threats';
 import { wireAnomalies } from './features/anomalies';
@@ -87,6 +93,22 @@ export async function buildApp(options: BuildOptions): Promise<Vigil> {
   const secrets = createSecretBox(config.secretsKey ?? (await settings.putIfAbsent(SERVER_SCOPE, 'secrets_key', randomToken(48))));
   const tokens = createTokenIssuer({ secret: jwtSecret, ttlSeconds: config.accessTokenTtlSeconds });
   const hasher = createPasswordHasher({ memoryKib: config.argon2MemoryKib, timeCost: config.argon2TimeCost });
+  const audit = createAuditModule({ db, bus, clock, logger });
+  let accountsRef: AccountsService | null = null;
+  const organizations = createOrganizationsModule({
+    db,
+    clock,
+    audit: audit.api,
+    invitationTtlHours: config.invitationTtlHours,
+    members: () => accountsRef!,
+  });
+  let threatsRef: ThreatsApi | null = null;
+  const reportFailedLogin = (failure: FailedLogin) => {
+    void (async () => {
+      if (!threatsRef) return;
+      await threatsRef.analyzeLogLines(await accounts.defaultOrganizationId(), [failedLoginLine(failure)]);
+    })().catch((error) => logger.warn({ err: error }, 'could not report a failed login to the threat engine'));
+  };
   const accounts = createAccountsService({
     db,
     repo: createAccountsRepository(db),
@@ -96,8 +118,13 @@ export async function buildApp(options: BuildOptions): Promise<Vigil> {
     bus,
     clock,
     refreshTtlSeconds: config.refreshTokenTtlSeconds,
+    audit: audit.api,
+    throttle: createLoginThrottle({ db, clock }),
+    invitations: organizations.api,
+    onLoginFailure: reportFailedLogin,
   });
-  bus.subscribe(['user.disabled'], (event) => accounts.forgetUser(String(event.data.user_id)), { scope: 'cluster' });
+  accountsRef = accounts;
+  bus.subscribe(['user.disabled', 'member.updated'], (event) => accounts.forgetUser(String(event.data.user_id)), { scope: 'cluster' });
   const apiKeys = createApiKeysService({
     repo: createApiKeysRepository(db),
     bus,
@@ -105,6 +132,7 @@ export async function buildApp(options: BuildOptions): Promise<Vigil> {
     logger,
     flushMs: config.apiKeyUsageFlushMs,
     background: config.backgroundJobs,
+    audit: audit.api,
   });
   const authenticator = createAuthenticator({ tokens, accounts, apiKeys });
 
@@ -112,10 +140,11 @@ export async function buildApp(options: BuildOptions): Promise<Vigil> {
   installAuth(app, authenticator);
   const ws = createWsHub({ bus, logger, heartbeatSeconds: config.heartbeatSeconds, authenticator });
 
-  const core: CoreContext = { config, logger, db, dialect: database.dialect, clock, bus, redis, settings, secrets, ws, accounts, apiKeys };
+  const core: CoreContext = { config, logger, db, dialect: database.dialect, clock, bus, redis, settings, secrets, ws, accounts, apiKeys, audit: audit.api };
 
   const gateway = await wireGateway(core);
   const threats = await wireThreats(core, { gateway: gateway.api });
+  threatsRef = threats.api;
   const anomalies = await wireAnomalies(core, { gateway: gateway.api, threats: threats.api });
   const drift = await wireDrift(core, { gateway: gateway.api });
   const features: Feature[] = [threats.feature, gateway.feature, anomalies.feature, drift.feature];
@@ -124,6 +153,8 @@ export async function buildApp(options: BuildOptions): Promise<Vigil> {
   ws.register(app);
   accountsRoutes({ accounts, openRegistration: config.openRegistration })(app);
   apiKeysRoutes({ apiKeys })(app);
+  organizations.routes(app);
+  audit.routes(app);
   healthRoutes({
     version: VERSION,
     startedAt: Date.now(),
@@ -173,4 +204,14 @@ export async function buildApp(options: BuildOptions): Promise<Vigil> {
   for (const feature of features) await feature.start?.();
 
   return { app, core, features, close: () => app.close() };
+}
+
+/** A failed login to Vigil as a structured log line the threat engine's brute-force correlation understands. */
+function failedLoginLine(failure: FailedLogin) {
+  const message = `vigil: failed login for ${failure.knownUser ? '' : 'unknown user '}${failure.login} from ${failure.address ?? 'unknown'}`;
+  return {
+    source: 'vigil-auth',
+    timestamp: new Date(failure.at).toISOString(),
+    message: JSON.stringify({ event: 'failed_login', auth_result: 'failure', src_ip: failure.address, user: failure.login, invalid_user: !failure.knownUser, program: 'vigil', message }),
+  };
 }

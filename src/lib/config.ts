@@ -71,6 +71,16 @@ export const configSchema = z.object({
   threatPlaybooksDir: z.string().min(1).optional(),
   threatLogRetentionLines: intFromEnv(0, 100_000_000).default(100_000),
   threatCheckpointSeconds: intFromEnv(1, 86_400).default(60),
+  /** Organizations, audit, storage (issue 14) */
+  invitationTtlHours: intFromEnv(1, 24 * 30).default(72),
+  /** Outbound guard: CIDRs and host names user-aimed requests may reach besides public addresses and loopback. */
+  outboundAllow: z.string().max(4000).default(''),
+  /** SQLite durability: `normal` survives a process crash, `full` also a power loss (slower commits). */
+  sqliteSynchronous: z.enum(['normal', 'full']).default('normal'),
+  /** Most bytes of an oversized request body read (and discarded) so that its 413 reaches the client. */
+  oversizedDrainBytes: intFromEnv(0, 1024 * 1024 * 1024).default(64 * 1024 * 1024),
+  retentionPruneIntervalSeconds: intFromEnv(1, 86_400).default(60),
+  retentionBatchSize: intFromEnv(10, 100_000).default(1000),
   /** Set by tests and benchmarks to run without background timers. */
   backgroundJobs: boolFromEnv.default(true),
 });

@@ -43,7 +43,7 @@ export function installEnvelope(app: App) {
           : z.object({ success: z.literal(true), data: body, message: z.string().optional(), timestamp: z.string() });
     }
     const errorBody = bare ? bareErrorSchema : errorSchema;
-    for (const status of ['400', '401', '403', '404', '429']) response[status] ??= errorBody;
+    for (const status of ['400', '401', '403', '404', '409', '413', '429']) response[status] ??= errorBody;
     schema.response = response;
   });
 
