@@ -31,6 +31,7 @@ import { createOrganizationsModule } from '../features/organizations/organizatio
 import { createLoginThrottle } from '../features/accounts/login-throttle';
 import type { FailedLogin } from '../features/accounts/accounts.service';
 import type { ThreatsApi } from './contracts';
+import { createOutboundGuard } from '../lib/net/outbound-guard';
 import type { CoreContext, Feature } from './context';
 import type { AccountsService } from '../features/accounts/accounts.service';
 import { wireGateway } from './features/gateway';
@@ -140,7 +141,8 @@ export async function buildApp(options: BuildOptions): Promise<Vigil> {
   installAuth(app, authenticator);
   const ws = createWsHub({ bus, logger, heartbeatSeconds: config.heartbeatSeconds, authenticator });
 
-  const core: CoreContext = { config, logger, db, dialect: database.dialect, clock, bus, redis, settings, secrets, ws, accounts, apiKeys, audit: audit.api };
+  const outbound = createOutboundGuard({ allow: config.outboundAllow });
+  const core: CoreContext = { config, logger, db, dialect: database.dialect, clock, bus, redis, settings, secrets, ws, accounts, apiKeys, audit: audit.api, outbound };
 
   const gateway = await wireGateway(core);
   const threats = await wireThreats(core, { gateway: gateway.api });

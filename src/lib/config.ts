@@ -48,6 +48,7 @@ export const configSchema = z.object({
   usageFlushMs: intFromEnv(10, 600_000).default(1_000),
   webhookMaxAttempts: intFromEnv(1, 100).default(12),
   webhookTimeoutMs: intFromEnv(100, 120_000).default(10_000),
+  /** Deprecated, no effect: the outbound guard (VIGIL_OUTBOUND_ALLOW) decides which destinations are reachable. */
   webhookAllowPrivate: boolFromEnv.default(true),
   /** Drift */
   terraformRoots: z.string().optional(),

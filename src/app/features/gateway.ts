@@ -75,7 +75,7 @@ export async function wireGateway(core: CoreContext): Promise<{ feature: Gateway
     logger,
     timeoutMs: config.webhookTimeoutMs,
     maxAttempts: config.webhookMaxAttempts,
-    allowPrivate: config.webhookAllowPrivate,
+    guard: core.outbound,
     background: config.backgroundJobs,
     secrets: core.secrets,
   });

@@ -56,6 +56,7 @@ export function createStateModule(core: CoreContext): StateModule {
     config: core.config,
     defaultOrganizationId: () => core.accounts.defaultOrganizationId(),
     secrets: core.secrets,
+    guard: core.outbound,
   });
   const locks = createLocksService({ repo, clock: core.clock, bus: core.bus });
   const state = createStateService({ repo, store, drivers, backends, locks, bus: core.bus, clock: core.clock });
