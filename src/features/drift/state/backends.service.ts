@@ -181,8 +181,10 @@ export type BackendsService = ReturnType<typeof createBackendsService>;
 /** The host a postgres:// URL connects to (a unix socket path or an empty host means the local server). */
 function pgHost(connStr: string): string {
   try {
-    const host = new URL(connStr).hostname.replace(/^\[|\]$/g, '');
-    return host || '127.0.0.1';
+    const url = new URL(connStr);
+    // libpq and node-postgres let ?host= override the authority's host.
+    const host = (url.searchParams.get('host') ?? url.hostname).replace(/^\[|\]$/g, '');
+    return host && !host.startsWith('/') ? host : '127.0.0.1';
   } catch {
     return '127.0.0.1';
   }
