@@ -32,6 +32,7 @@ import { createLoginThrottle } from '../features/accounts/login-throttle';
 import type { FailedLogin } from '../features/accounts/accounts.service';
 import type { ThreatsApi } from './contracts';
 import { createOutboundGuard } from '../lib/net/outbound-guard';
+import { createRetentionModule } from '../features/retention/retention.module';
 import type { CoreContext, Feature } from './context';
 import type { AccountsService } from '../features/accounts/accounts.service';
 import { wireGateway } from './features/gateway';
@@ -63,6 +64,7 @@ export async function buildApp(options: BuildOptions): Promise<Vigil> {
 
   const database: DatabaseHandle = openDatabase({
     url: config.databaseUrl,
+    sqliteSynchronous: config.sqliteSynchronous,
     sqliteFile: options.sqliteFile ?? path.join(config.dataDir, 'vigil.db'),
   });
   let redis: Redis | null = null;
@@ -149,7 +151,17 @@ export async function buildApp(options: BuildOptions): Promise<Vigil> {
   threatsRef = threats.api;
   const anomalies = await wireAnomalies(core, { gateway: gateway.api, threats: threats.api });
   const drift = await wireDrift(core, { gateway: gateway.api });
-  const features: Feature[] = [threats.feature, gateway.feature, anomalies.feature, drift.feature];
+  const retention = createRetentionModule({
+    db,
+    settings,
+    clock,
+    logger,
+    audit: audit.api,
+    background: config.backgroundJobs,
+    intervalSeconds: config.retentionPruneIntervalSeconds,
+    batchSize: config.retentionBatchSize,
+  });
+  const features: Feature[] = [threats.feature, gateway.feature, anomalies.feature, drift.feature, retention];
 
   for (const feature of features) feature.hooks?.(app);
   ws.register(app);
