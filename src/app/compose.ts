@@ -139,7 +139,7 @@ export async function buildApp(options: BuildOptions): Promise<Vigil> {
   });
   const authenticator = createAuthenticator({ tokens, accounts, apiKeys });
 
-  const app = await createServer({ logger, bodyLimitBytes: config.bodyLimitBytes, trustProxy: config.trustProxy, version: VERSION });
+  const app = await createServer({ logger, bodyLimitBytes: config.bodyLimitBytes, trustProxy: config.trustProxy, version: VERSION, oversizedDrainBytes: config.oversizedDrainBytes });
   installAuth(app, authenticator);
   const ws = createWsHub({ bus, logger, heartbeatSeconds: config.heartbeatSeconds, authenticator });
 
