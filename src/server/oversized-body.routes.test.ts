@@ -1,7 +1,9 @@
-import http from 'node:http';
+import http, { type IncomingMessage } from 'node:http';
+import { PassThrough } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/support/test-app';
+import { drainRequest } from './oversized-body';
 
 /** Oversized bodies are answered 413, never cut off: the server reads (and drops) the rest before closing. */
 let app: TestApp;
@@ -58,12 +60,10 @@ describe('a 4 MB body on a 1 MB route', () => {
 
 describe('drainRequest', () => {
   it('stops at the cap and reports the request incomplete', async () => {
-    const { drainRequest } = await import('./oversized-body');
-    const { PassThrough } = await import('node:stream');
-    const raw = new PassThrough() as unknown as import('node:http').IncomingMessage;
-    const pending = drainRequest(raw, 1000, 5_000);
-    (raw as unknown as PassThrough).write(Buffer.alloc(600));
-    (raw as unknown as PassThrough).write(Buffer.alloc(600));
+    const stream = new PassThrough();
+    const pending = drainRequest(stream as unknown as IncomingMessage, 1000, 5_000);
+    stream.write(Buffer.alloc(600));
+    stream.write(Buffer.alloc(600));
     expect(await pending).toEqual({ drained: 1200, complete: false });
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../lib/clock';
 import { createTestApp, type TestApp } from '../../../test/support/test-app';
-import { json, loginAdmin, type Session } from '../../../test/support/http';
+import { json, loginAdmin, registerUser, type Session } from '../../../test/support/http';
 
 let app: TestApp;
 let admin: Session;
@@ -32,6 +32,18 @@ describe('retention settings', () => {
     expect(ok.statusCode).toBe(200);
     const after = json(await app.app.inject({ method: 'GET', url: '/api/v1/settings/retention', headers: admin.headers })).data;
     expect(after).toMatchObject({ events_days: 30, deliveries_days: 7 });
+  });
+});
+
+describe('retention settings belong to one organization', () => {
+  it('another organization\'s admin changes only their own windows', async () => {
+    const stranger = await registerUser(app, { own: true });
+    const res = await app.app.inject({ method: 'PUT', url: '/api/v1/settings/retention', headers: stranger.headers, payload: { deliveries_days: 2 } });
+    expect(res.statusCode).toBe(200);
+    const ours = json(await app.app.inject({ method: 'GET', url: '/api/v1/settings/retention', headers: admin.headers })).data;
+    expect(ours.deliveries_days).toBe(7);
+    const theirs = json(await app.app.inject({ method: 'GET', url: '/api/v1/settings/retention', headers: stranger.headers })).data;
+    expect(theirs.deliveries_days).toBe(2);
   });
 });
 
