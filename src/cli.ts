@@ -9,6 +9,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   backtest: { summary: 'backtest FILE.csv: score a NAB-format series with the streaming detectors', load: async () => (await import('./cli/backtest')).backtest },
   sigma: { summary: 'sigma RULES... --events FILE.jsonl: evaluate Sigma rules on JSON events', load: async () => (await import('./cli/sigma')).sigma },
   detect: { summary: 'detect FILE.log: run log lines through the threat pipeline', load: async () => (await import('./cli/detect')).detect },
+  backup: { summary: 'backup FILE: consistent copy of the SQLite database (server may run)', load: async () => (await import('./cli/backup')).backup },
+  restore: { summary: 'restore FILE: replace the SQLite database with a backup (stop the server first)', load: async () => (await import('./cli/restore')).restore },
 };
 
 function usage(): string {

@@ -26,8 +26,16 @@ import { createApiKeysRepository } from '../features/api-keys/api-keys.repositor
 import { createApiKeysService } from '../features/api-keys/api-keys.service';
 import { apiKeysRoutes } from '../features/api-keys/api-keys.routes';
 import { healthRoutes } from '../features/health/health.routes';
+import { createAuditModule } from '../features/audit/audit.module';
+import { createOrganizationsModule } from '../features/organizations/organizations.module';
+import { createLoginThrottle } from '../features/accounts/login-throttle';
+import type { FailedLogin } from '../features/accounts/accounts.service';
+import type { ThreatsApi } from './contracts';
+import { createOutboundGuard } from '../lib/net/outbound-guard';
+import { createRetentionModule } from '../features/retention/retention.module';
 import type { CoreContext, Feature } from './context';
 import type { IngestApi } from './contracts';
+import type { AccountsService } from '../features/accounts/accounts.service';
 import { wireGateway } from './features/gateway';
 import { wireThreats } from './features/threats';
 import { wireAnomalies } from './features/anomalies';
@@ -63,6 +71,7 @@ export async function buildApp(options: BuildOptions): Promise<Vigil> {
 
   const database: DatabaseHandle = openDatabase({
     url: config.databaseUrl,
+    sqliteSynchronous: config.sqliteSynchronous,
     sqliteFile: options.sqliteFile ?? path.join(config.dataDir, 'vigil.db'),
   });
   let redis: Redis | null = null;
@@ -94,6 +103,22 @@ export async function buildApp(options: BuildOptions): Promise<Vigil> {
   const secrets = createSecretBox(config.secretsKey ?? (await settings.putIfAbsent(SERVER_SCOPE, 'secrets_key', randomToken(48))));
   const tokens = createTokenIssuer({ secret: jwtSecret, ttlSeconds: config.accessTokenTtlSeconds });
   const hasher = createPasswordHasher({ memoryKib: config.argon2MemoryKib, timeCost: config.argon2TimeCost });
+  const audit = createAuditModule({ db, bus, clock, logger });
+  let accountsRef: AccountsService | null = null;
+  const organizations = createOrganizationsModule({
+    db,
+    clock,
+    audit: audit.api,
+    invitationTtlHours: config.invitationTtlHours,
+    members: () => accountsRef!,
+  });
+  let threatsRef: ThreatsApi | null = null;
+  const reportFailedLogin = (failure: FailedLogin) => {
+    void (async () => {
+      if (!threatsRef) return;
+      await threatsRef.analyzeLogLines(await accounts.defaultOrganizationId(), [failedLoginLine(failure)]);
+    })().catch((error) => logger.warn({ err: error }, 'could not report a failed login to the threat engine'));
+  };
   const accounts = createAccountsService({
     db,
     repo: createAccountsRepository(db),
@@ -103,8 +128,13 @@ export async function buildApp(options: BuildOptions): Promise<Vigil> {
     bus,
     clock,
     refreshTtlSeconds: config.refreshTokenTtlSeconds,
+    audit: audit.api,
+    throttle: createLoginThrottle({ db, clock }),
+    invitations: organizations.api,
+    onLoginFailure: reportFailedLogin,
   });
-  bus.subscribe(['user.disabled'], (event) => accounts.forgetUser(String(event.data.user_id)), { scope: 'cluster' });
+  accountsRef = accounts;
+  bus.subscribe(['user.disabled', 'member.updated'], (event) => accounts.forgetUser(String(event.data.user_id)), { scope: 'cluster' });
   const apiKeys = createApiKeysService({
     repo: createApiKeysRepository(db),
     bus,
@@ -112,14 +142,16 @@ export async function buildApp(options: BuildOptions): Promise<Vigil> {
     logger,
     flushMs: config.apiKeyUsageFlushMs,
     background: config.backgroundJobs,
+    audit: audit.api,
   });
   const authenticator = createAuthenticator({ tokens, accounts, apiKeys });
 
-  const app = await createServer({ logger, bodyLimitBytes: config.bodyLimitBytes, trustProxy: config.trustProxy, version: VERSION, validateResponses: config.validateResponses });
+  const app = await createServer({ logger, bodyLimitBytes: config.bodyLimitBytes, trustProxy: config.trustProxy, version: VERSION, validateResponses: config.validateResponses, oversizedDrainBytes: config.oversizedDrainBytes });
   installAuth(app, authenticator);
   const ws = createWsHub({ bus, logger, heartbeatSeconds: config.heartbeatSeconds, authenticator });
 
-  const core: CoreContext = { config, logger, db, dialect: database.dialect, clock, bus, redis, settings, secrets, ws, accounts, apiKeys };
+  const outbound = createOutboundGuard({ allow: config.outboundAllow });
+  const core: CoreContext = { config, logger, db, dialect: database.dialect, clock, bus, redis, settings, secrets, ws, accounts, apiKeys, audit: audit.api, outbound };
 
   const cluster =
     // Several instances share state only through PostgreSQL and Redis; SQLite is one instance's database.
@@ -128,11 +160,22 @@ export async function buildApp(options: BuildOptions): Promise<Vigil> {
       : null;
   const gateway = await wireGateway(core);
   const threats = await wireThreats(core, { gateway: gateway.api, sharedCorrelation: cluster !== null });
+  threatsRef = threats.api;
   const metrics = wireMetrics(core, { gateway: gateway.api, pingDatabase: () => database.ping(), redisConnections: [redis, redisSubscriber] });
   const anomalies = await wireAnomalies(core, { gateway: gateway.api, threats: threats.api, cluster: cluster?.api ?? null, ingestHooks: metrics.ingestHooks });
   const drift = await wireDrift(core, { gateway: gateway.api });
   const intake = wireIntake(core, { ingest: anomalies.api.ingest as IngestApi, metrics: metrics.module });
-  const features: Feature[] = [threats.feature, gateway.feature, anomalies.feature, drift.feature, metrics.feature, intake.feature];
+  const retention = createRetentionModule({
+    db,
+    settings,
+    clock,
+    logger,
+    audit: audit.api,
+    background: config.backgroundJobs,
+    intervalSeconds: config.retentionPruneIntervalSeconds,
+    batchSize: config.retentionBatchSize,
+  });
+  const features: Feature[] = [threats.feature, gateway.feature, anomalies.feature, drift.feature, metrics.feature, intake.feature, retention];
   const findings = createFindingsModule({ db });
   const webConsole = createConsoleModule({
     db, clock, logger, bus, accounts, findings: findings.api,
@@ -149,6 +192,8 @@ export async function buildApp(options: BuildOptions): Promise<Vigil> {
   ws.register(app);
   accountsRoutes({ accounts, openRegistration: config.openRegistration })(app);
   apiKeysRoutes({ apiKeys })(app);
+  organizations.routes(app);
+  audit.routes(app);
   healthRoutes({
     version: VERSION,
     startedAt: Date.now(),
@@ -199,4 +244,14 @@ export async function buildApp(options: BuildOptions): Promise<Vigil> {
   for (const feature of features) await feature.start?.();
 
   return { app, core, features, cluster, close: () => app.close() };
+}
+
+/** A failed login to Vigil as a structured log line the threat engine's brute-force correlation understands. */
+function failedLoginLine(failure: FailedLogin) {
+  const message = `vigil: failed login for ${failure.knownUser ? '' : 'unknown user '}${failure.login} from ${failure.address ?? 'unknown'}`;
+  return {
+    source: 'vigil-auth',
+    timestamp: new Date(failure.at).toISOString(),
+    message: JSON.stringify({ event: 'failed_login', auth_result: 'failure', src_ip: failure.address, user: failure.login, invalid_user: !failure.knownUser, program: 'vigil', message }),
+  };
 }

@@ -12,6 +12,8 @@ import type { App, RouteRegistrar } from '../server/types';
 import type { WsHub } from '../server/ws-hub';
 import type { AccountsService } from '../features/accounts/accounts.service';
 import type { ApiKeysService } from '../features/api-keys/api-keys.service';
+import type { AuditApi } from '../features/audit/audit.api';
+import type { OutboundGuard } from '../lib/net/outbound-guard';
 
 /** Everything the platform core gives a feature when it is wired. */
 export interface CoreContext {
@@ -29,6 +31,10 @@ export interface CoreContext {
   ws: WsHub;
   accounts: AccountsService;
   apiKeys: ApiKeysService;
+  /** The audit trail: features record security-relevant actions here. */
+  audit: AuditApi;
+  /** Every user-aimed outbound request goes through this guard (VIGIL_OUTBOUND_ALLOW). */
+  outbound: OutboundGuard;
 }
 
 /** What a feature hands back to the composition root. */

@@ -25,11 +25,13 @@ export interface DatabaseOptions {
   /** SQLite file; ':memory:' for tests. */
   sqliteFile?: string;
   poolSize?: number;
+  /** VIGIL_SQLITE_SYNCHRONOUS: `normal` (default) or `full`. */
+  sqliteSynchronous?: 'normal' | 'full';
 }
 
 export function openDatabase(options: DatabaseOptions): DatabaseHandle {
   if (options.url) return openPostgres(options.url, options.poolSize ?? 10);
-  return openSqlite(options.sqliteFile ?? ':memory:');
+  return openSqlite(options.sqliteFile ?? ':memory:', options.sqliteSynchronous ?? 'normal');
 }
 
 /**
@@ -56,12 +58,16 @@ export function withStatementCache(sqlite: SQLite.Database, capacity = 512): Sql
   };
 }
 
-function openSqlite(file: string): DatabaseHandle {
+/**
+ * `normal` (WAL): a commit survives a crash of the process, not necessarily a power loss or kernel crash.
+ * `full`: every commit is synced to disk before it returns; survives power loss too, at a cost per commit.
+ */
+function openSqlite(file: string, synchronous: 'normal' | 'full'): DatabaseHandle {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = new SQLite(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
   sqlite.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return {

@@ -7,4 +7,6 @@ import type { DriftStateTables } from './tables/drift-state';
 import type { ConsoleTables } from './tables/console';
 import type { ClusterTables } from './tables/cluster';
 
-export interface Database extends CoreTables, GatewayTables, AnomaliesTables, ThreatsTables, DriftTables, DriftStateTables, ConsoleTables, ClusterTables {}
+import type { OrganizationsTables } from './tables/organizations';
+
+export interface Database extends CoreTables, GatewayTables, AnomaliesTables, ThreatsTables, DriftTables, DriftStateTables, ConsoleTables, ClusterTables, OrganizationsTables {}

@@ -41,6 +41,10 @@ export const EVENT_SCHEMAS = {
   'state.updated': payload({ state_id: id, action: z.string() }),
   'resource.updated': payload({ resource_id: id, action: z.string() }),
   'remediation.updated': payload({ resource_id: z.string().nullable() }),
+  /** One audit trail record (issue 14): action, outcome, actor, address, target. */
+  'audit.recorded': payload({ audit_id: id, action: z.string(), outcome: z.string() }),
+  /** A member's role or status changed, or the member was removed; instances drop their cached copy of the user. */
+  'member.updated': payload({ user_id: id, action: z.string() }),
 } as const;
 
 export type EventName = keyof typeof EVENT_SCHEMAS;

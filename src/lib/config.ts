@@ -50,6 +50,7 @@ export const configSchema = z.object({
   usageFlushMs: intFromEnv(10, 600_000).default(1_000),
   webhookMaxAttempts: intFromEnv(1, 100).default(12),
   webhookTimeoutMs: intFromEnv(100, 120_000).default(10_000),
+  /** Deprecated, no effect: the outbound guard (VIGIL_OUTBOUND_ALLOW) decides which destinations are reachable. */
   webhookAllowPrivate: boolFromEnv.default(true),
   /** Drift */
   terraformRoots: z.string().optional(),
@@ -82,6 +83,16 @@ export const configSchema = z.object({
   clusterRenewMs: intFromEnv(100, 60_000).default(1_000),
   /** How long an ingest request waits for the partition owners' detections before answering without them. */
   clusterIngestWaitMs: intFromEnv(0, 120_000).default(10_000),
+  /** Organizations, audit, storage (issue 14) */
+  invitationTtlHours: intFromEnv(1, 24 * 30).default(72),
+  /** Outbound guard: CIDRs and host names user-aimed requests may reach besides public addresses and loopback. */
+  outboundAllow: z.string().max(4000).default(''),
+  /** SQLite durability: `normal` survives a process crash, `full` also a power loss (slower commits). */
+  sqliteSynchronous: z.enum(['normal', 'full']).default('normal'),
+  /** Most bytes of an oversized request body read (and discarded) so that its 413 reaches the client. */
+  oversizedDrainBytes: intFromEnv(0, 1024 * 1024 * 1024).default(64 * 1024 * 1024),
+  retentionPruneIntervalSeconds: intFromEnv(1, 86_400).default(60),
+  retentionBatchSize: intFromEnv(10, 100_000).default(1000),
   /** Set by tests and benchmarks to run without background timers. */
   backgroundJobs: boolFromEnv.default(true),
   /** Web console: how long a signed-in browser stays signed in without activity (sliding). */

@@ -27,6 +27,8 @@ export const ERROR_CODES = [
   'MODEL_NOT_READY',
   'SERVICE_UNAVAILABLE',
   'INTERNAL_ERROR',
+  'INVALID_INVITATION',
+  'DESTINATION_NOT_ALLOWED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -35,6 +37,8 @@ export function codeToStatus(code: ErrorCode): number {
   switch (code) {
     case 'VALIDATION_ERROR':
     case 'INVALID_JSON':
+    case 'INVALID_INVITATION':
+    case 'DESTINATION_NOT_ALLOWED':
       return 400;
     case 'AUTHENTICATION_REQUIRED':
     case 'INVALID_CREDENTIALS':

@@ -18,6 +18,8 @@ export interface ServerOptions {
   version: string;
   /** Check every JSON answer against its route's response schema (development and tests). */
   validateResponses?: boolean;
+  /** Most bytes of an oversized body read and discarded so that its 413 arrives (VIGIL_OVERSIZED_DRAIN_BYTES). */
+  oversizedDrainBytes?: number;
 }
 
 /** The HTTP edge: parsers, envelope, errors, OpenAPI and WebSocket support. It never listens by itself. */
@@ -37,7 +39,7 @@ export async function createServer(options: ServerOptions): Promise<App> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(jsonSerializerCompiler);
   installBodyParsers(app);
-  installErrorHandling(app);
+  installErrorHandling(app, { oversizedDrainBytes: options.oversizedDrainBytes });
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);

@@ -21,7 +21,8 @@ export function installAuth(app: App, authenticator: Authenticator) {
 
   app.addHook('onRequest', async (request) => {
     try {
-      request.principal = await authenticator.authenticate(request);
+      const principal = await authenticator.authenticate(request);
+      request.principal = principal ? { ...principal, ip: request.ip } : null;
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       request.authFailure = error;
@@ -35,12 +36,17 @@ export function installAuth(app: App, authenticator: Authenticator) {
     if (request.authFailure) throw request.authFailure;
     const principal = request.principal;
     if (!principal) throw unauthorized('Authentication required: send Authorization: Bearer <token> or X-API-Key');
+    const config = request.routeOptions.config;
+    const reading = READ_METHODS.has(request.method);
     if (principal.via === 'api_key') {
-      const needed = READ_METHODS.has(request.method) ? 'read' : 'write';
-      if (!principal.permissions.includes(needed)) {
+      const needed = reading ? 'read' : 'write';
+      // A `state:write` key reaches Terraform state routes (read and write) and nothing else.
+      const scoped = config?.terraformState === true && principal.permissions.includes('state:write');
+      if (!principal.permissions.includes(needed) && !scoped) {
         throw forbidden(`This API key lacks the '${needed}' permission`);
       }
     }
+    if (principal.role === 'viewer' && !reading && !config?.selfService) throw forbidden('The viewer role is read-only');
     if (access === 'admin' && principal.role !== 'admin') throw forbidden('Administrator role required');
   });
 }

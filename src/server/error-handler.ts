@@ -3,6 +3,7 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError, type ErrorCode } from '../lib/errors';
 import { familyOf } from './family';
 import type { App } from './types';
+import { drainRequest } from './oversized-body';
 
 /** Codes of the `/v1` family (seed 003): every 400 is INVALID_DATA, 429 RATE_LIMITED, 404 NOT_FOUND. */
 function bareCode(error: AppError): string {
@@ -72,11 +73,17 @@ export function toAppError(error: unknown): { appError: AppError; unexpected: bo
   };
 }
 
-export function installErrorHandling(app: App) {
-  app.setErrorHandler((error, request, reply) => {
+export function installErrorHandling(app: App, options: { oversizedDrainBytes?: number } = {}) {
+  app.setErrorHandler(async (error, request, reply) => {
     const { appError, unexpected } = toAppError(error);
     if (unexpected) request.log.error({ err: error }, 'unhandled error');
     else if (appError.status >= 500) request.log.warn({ err: error }, appError.message);
+    if (appError.status === 413) {
+      // Let the client finish sending (bounded) so that it reads this answer instead of a reset connection.
+      const { complete } = await drainRequest(request.raw, options.oversizedDrainBytes ?? 64 * 1024 * 1024);
+      reply.header('connection', 'close');
+      if (!complete) request.log.info({ url: request.url }, 'oversized body beyond the drain cap: connection closed after the 413');
+    }
     return renderError(request, reply, appError);
   });
   app.setNotFoundHandler((request, reply) =>

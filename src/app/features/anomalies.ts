@@ -53,7 +53,7 @@ export async function wireAnomalies(
   );
   const anomalies = createAnomaliesService({ db, anomalies: anomaliesRepo, series, engine, bus, clock });
   const dataPoints = createDataPointsService({ ingest, clock });
-  const alerts = createAlertsService({ rules: createAlertRulesRepository(db), anomalies: anomaliesRepo, gateway: deps.gateway, bus, clock, logger, secrets: core.secrets });
+  const alerts = createAlertsService({ rules: createAlertRulesRepository(db), anomalies: anomaliesRepo, gateway: deps.gateway, bus, clock, logger, secrets: core.secrets, guard: core.outbound });
 
   bus.subscribe(['anomaly.detected'], (event) => alerts.evaluate(event.organizationId, event.data as unknown as AlertAnomaly).then(() => undefined), { scope: 'local' });
   core.ws.map('anomaly.detected', 'drift', (event) => ({ type: 'anomaly_detected', data: { id: event.data.anomaly_id, ...event.data } }));

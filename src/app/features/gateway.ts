@@ -75,7 +75,7 @@ export async function wireGateway(core: CoreContext): Promise<{ feature: Gateway
     logger,
     timeoutMs: config.webhookTimeoutMs,
     maxAttempts: config.webhookMaxAttempts,
-    allowPrivate: config.webhookAllowPrivate,
+    guard: core.outbound,
     background: config.backgroundJobs,
     secrets: core.secrets,
   });
@@ -92,7 +92,7 @@ export async function wireGateway(core: CoreContext): Promise<{ feature: Gateway
       recorder.install(app);
     },
     routes(app) {
-      rateLimitRoutes({ limits })(app);
+      rateLimitRoutes({ limits, audit: core.audit })(app);
       analyticsRoutes({ usage, recorder, limits })(app);
       webhooksRoutes({ webhooks })(app);
     },

@@ -51,11 +51,11 @@ export async function wireThreats(core: CoreContext, deps: { gateway: GatewayApi
   const ops = createThreatsOpsRepository(db);
   const templates = loadPlaybookTemplates(config.threatPlaybooksDir ?? DEFAULT_PLAYBOOKS_DIR);
   const agents = createAgents({ repo: createThreatsAgentsRepository(db), clock, logger });
-  const blocklist = createBlocklist({ repo: ops, bus, clock, logger, defaultOrganizationId: () => core.accounts.defaultOrganizationId() });
-  const settings = createThreatSettingsService({ settings: core.settings, defaults: loadDefaultCostModel(), clock, secrets: core.secrets });
+  const blocklist = createBlocklist({ repo: ops, bus, clock, logger, defaultOrganizationId: () => core.accounts.defaultOrganizationId(), audit: core.audit });
+  const settings = createThreatSettingsService({ settings: core.settings, defaults: loadDefaultCostModel(), clock, secrets: core.secrets, guard: core.outbound, audit: core.audit });
   const customRules = createCustomRulesService({ repo: ops, engine, pipeline, clock, logger });
   const steps = createStepRunner({ blocklist, gateway: deps.gateway, accounts: core.accounts, repo, ops, settings, bus, clock });
-  const playbooks = createPlaybooksService({ db, repo: playbooksRepo, threats: repo, agents, steps, templates, bus, clock, logger });
+  const playbooks = createPlaybooksService({ db, repo: playbooksRepo, threats: repo, agents, steps, templates, bus, clock, logger, audit: core.audit });
   const detection = createThreatDetectionService({
     db,
     repo,

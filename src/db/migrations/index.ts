@@ -7,6 +7,7 @@ import * as drift from './0005_drift';
 import * as driftState from './0006_drift_state';
 import * as consoleTables from './0008_console';
 import * as cluster from './0010_cluster';
+import * as organizationsAudit from './0007_organizations_audit';
 
 /** Applied in key order on SQLite and PostgreSQL alike. A released migration is never edited: add a new one. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '0006_drift_state': driftState,
   '0008_console': consoleTables,
   '0010_cluster': cluster,
+  '0007_organizations_audit': organizationsAudit,
 };

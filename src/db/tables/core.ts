@@ -13,7 +13,7 @@ export interface UsersTable {
   first_name: string | null;
   last_name: string | null;
   full_name: string | null;
-  role: 'admin' | 'user';
+  role: 'admin' | 'member' | 'viewer';
   is_active: number;
   created_at: number;
   updated_at: number;

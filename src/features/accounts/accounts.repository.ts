@@ -9,6 +9,13 @@ type Db = Kysely<Database> | Transaction<Database>;
 export function createAccountsRepository(db: Kysely<Database>) {
   const userByIdSql = db.selectFrom('users').selectAll().where('id', '=', '').compile().sql;
   return {
+    transaction<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+      return db.transaction().execute(work);
+    },
+    /** Takes the organization's row lock (PostgreSQL) for the rest of the transaction. */
+    async touchOrganization(id: string, trx: Db) {
+      await trx.updateTable('organizations').set((eb) => ({ name: eb.ref('name') })).where('id', '=', id).execute();
+    },
     async insertOrganization(org: { id: string; name: string; created_at: number }, trx?: Db) {
       await (trx ?? db).insertInto('organizations').values(org).execute();
     },
@@ -69,6 +76,35 @@ export function createAccountsRepository(db: Kysely<Database>) {
     },
     async revokeFamily(familyId: string, at: number, trx?: Db) {
       await (trx ?? db).updateTable('refresh_tokens').set({ revoked_at: at }).where('family_id', '=', familyId).where('revoked_at', 'is', null).execute();
+    },
+    async revokeFamilyOfUser(userId: string, familyId: string, at: number, trx?: Db) {
+      await (trx ?? db)
+        .updateTable('refresh_tokens')
+        .set({ revoked_at: at })
+        .where('user_id', '=', userId)
+        .where('family_id', '=', familyId)
+        .where('revoked_at', 'is', null)
+        .execute();
+    },
+    /** Revokes every refresh token of the user outside one session; returns how many sessions ended. */
+    async revokeUserTokensExcept(userId: string, keepFamilyId: string | null, at: number, trx?: Db) {
+      let query = (trx ?? db).updateTable('refresh_tokens').set({ revoked_at: at }).where('user_id', '=', userId).where('revoked_at', 'is', null);
+      if (keepFamilyId) query = query.where('family_id', '!=', keepFamilyId);
+      const result = await query.executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    },
+    async countActiveAdmins(organizationId: string, trx?: Db) {
+      const row = await (trx ?? db)
+        .selectFrom('users')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('organization_id', '=', organizationId)
+        .where('role', '=', 'admin')
+        .where('is_active', '=', 1)
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+    async deleteUser(id: string, trx?: Db) {
+      await (trx ?? db).deleteFrom('users').where('id', '=', id).execute();
     },
     async revokeUserTokens(userId: string, at: number, trx?: Db) {
       await (trx ?? db).updateTable('refresh_tokens').set({ revoked_at: at }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();

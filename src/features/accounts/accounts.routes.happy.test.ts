@@ -20,7 +20,7 @@ describe('POST /api/v1/auth/register', () => {
     const body = json(res);
     expect(body.success).toBe(true);
     expect(body.timestamp).toBeTypeOf('string');
-    expect(body.data).toMatchObject({ username, email: `${username}@example.test`, first_name: 'Ada', last_name: 'Lovelace', full_name: 'Ada Lovelace', name: 'Ada Lovelace', role: 'user', is_active: true });
+    expect(body.data).toMatchObject({ username, email: `${username}@example.test`, first_name: 'Ada', last_name: 'Lovelace', full_name: 'Ada Lovelace', name: 'Ada Lovelace', role: 'admin', is_active: true });
     expect(res.body).not.toContain('password');
     const stored = await app.core.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirstOrThrow();
     expect(stored.password_hash).toMatch(/^\$argon2id\$/);
@@ -48,7 +48,7 @@ describe('POST /api/v1/auth/login', () => {
       expect(data).toMatchObject({ token_type: 'bearer', expires_in: 900 });
       expect(data.token).toBe(data.access_token);
       expect(data.refresh_token).toMatch(/^rt_/);
-      expect(data.user).toMatchObject({ username, name: 'Grace Hopper', role: 'user' });
+      expect(data.user).toMatchObject({ username, name: 'Grace Hopper', role: 'admin' });
     }
   });
 });

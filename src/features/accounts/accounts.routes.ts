@@ -2,7 +2,7 @@ import { principalOf } from '../../server/auth';
 import type { App } from '../../server/types';
 import { unauthorized } from '../../lib/errors';
 import type { AccountsService } from './accounts.service';
-import { loginBody, publicUser, refreshBody, registerBody, tokenPair, updateUserBody } from './accounts.schemas';
+import { changePasswordBody, changePasswordResult, loginBody, logoutBody, logoutResult, publicUser, refreshBody, registerBody, tokenPair, updateUserBody } from './accounts.schemas';
 
 export function accountsRoutes(deps: { accounts: AccountsService; openRegistration: boolean }) {
   const { accounts } = deps;
@@ -14,7 +14,8 @@ export function accountsRoutes(deps: { accounts: AccountsService; openRegistrati
         schema: { tags: ['auth'], summary: 'Register a user', body: registerBody, response: { 201: publicUser } },
       },
       async (request, reply) => {
-        const user = await accounts.register(request.body, { open: deps.openRegistration });
+        const body = request.body;
+        const user = await accounts.register({ ...body, invitation: body.invitation ?? body.invitation_token }, { open: deps.openRegistration, address: request.ip });
         return reply.status(201).send(user);
       },
     );
@@ -22,7 +23,7 @@ export function accountsRoutes(deps: { accounts: AccountsService; openRegistrati
     app.post(
       '/api/v1/auth/login',
       { config: { access: 'public' }, schema: { tags: ['auth'], summary: 'Log in with username or email', body: loginBody, response: { 200: tokenPair } } },
-      async (request) => accounts.login((request.body.username ?? request.body.email)!, request.body.password),
+      async (request) => accounts.login((request.body.username ?? request.body.email)!, request.body.password, { address: request.ip }),
     );
 
     app.post(
@@ -59,8 +60,26 @@ export function accountsRoutes(deps: { accounts: AccountsService; openRegistrati
 
     app.put(
       '/api/v1/user',
-      { schema: { tags: ['auth'], summary: 'Update the caller\'s name fields', body: updateUserBody, response: { 200: publicUser } } },
+      { config: { selfService: true }, schema: { tags: ['auth'], summary: 'Update the caller\'s name fields', body: updateUserBody, response: { 200: publicUser } } },
       async (request) => accounts.updateProfile(principalOf(request).userId, request.body ?? {}),
+    );
+
+    app.post(
+      '/api/v1/auth/logout',
+      {
+        config: { selfService: true },
+        schema: { tags: ['auth'], summary: 'End the session (the refresh family of the body\'s refresh_token, else of the access token)', body: logoutBody, response: { 200: logoutResult } },
+      },
+      async (request) => accounts.logout(principalOf(request), request.body?.refresh_token),
+    );
+
+    app.put(
+      '/api/v1/user/password',
+      {
+        config: { selfService: true },
+        schema: { tags: ['auth'], summary: 'Change the password (checks the current one; ends the user\'s other sessions)', body: changePasswordBody, response: { 200: changePasswordResult } },
+      },
+      async (request) => accounts.changePassword(principalOf(request), request.body.current_password, request.body.new_password),
     );
   };
 }

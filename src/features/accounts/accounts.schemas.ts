@@ -15,8 +15,11 @@ export const registerBody = z.object({
   last_name: nameField,
   full_name: nameField,
   name: nameField,
-  /** Creates a new organization with the registrant as its admin; absent: join the default organization. */
+  /** Name of the registrant's own new organization (they are its admin); used when no invitation is given. */
   organization: z.string().trim().min(1).max(200).optional(),
+  /** An invitation token: joins the inviting organization with the invited role instead. */
+  invitation: z.string().trim().min(1).max(200).optional(),
+  invitation_token: z.string().trim().min(1).max(200).optional(),
 });
 
 export const loginBody = z
@@ -27,7 +30,7 @@ export const loginBody = z
   })
   .refine((b) => b.username !== undefined || b.email !== undefined, { message: 'username or email is required', path: ['username'] });
 
-export const refreshBody = z.object({ refresh_token: z.string().trim().min(1).max(512).optional() }).nullish();
+export const refreshBody = z.object({ refresh_token: z.string().trim().min(1).max(4096).optional() }).nullish();
 
 export const updateUserBody = z.object({
   first_name: nameField,
@@ -44,7 +47,7 @@ export const publicUser = z.object({
   full_name: z.string().nullable(),
   first_name: z.string().nullable(),
   last_name: z.string().nullable(),
-  role: z.enum(['admin', 'user']),
+  role: z.enum(['admin', 'member', 'viewer']),
   roles: z.array(z.string()),
   is_admin: z.boolean(),
   is_active: z.boolean(),
@@ -62,3 +65,12 @@ export const tokenPair = z.object({
   refresh_expires_in: z.number(),
   user: publicUser,
 });
+
+export const logoutBody = z.object({ refresh_token: z.string().trim().min(1).max(4096).optional() }).nullish();
+export const logoutResult = z.object({ logged_out: z.boolean(), session_revoked: z.boolean() });
+
+export const changePasswordBody = z.object({
+  current_password: z.string().min(1).max(256),
+  new_password: z.string().min(8).max(256),
+});
+export const changePasswordResult = z.object({ password_changed: z.boolean(), other_sessions_revoked: z.number() });

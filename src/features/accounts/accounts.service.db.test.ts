@@ -6,6 +6,8 @@ import type { PasswordHasher } from './passwords';
 import { createTokenIssuer } from './tokens';
 import { createSettingsStore } from '../../db/settings';
 import { systemClock } from '../../lib/clock';
+import { noAudit } from '../audit/audit.api';
+import { createLoginThrottle } from './login-throttle';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -40,6 +42,9 @@ function service(hasher: PasswordHasher) {
     bus: app.core.bus,
     clock: systemClock,
     refreshTtlSeconds: 3600,
+    audit: noAudit,
+    throttle: createLoginThrottle({ db, clock: systemClock }),
+    invitations: { redeem: async () => { throw new Error('no invitations in this test'); } },
   });
 }
 
@@ -49,7 +54,7 @@ describe('accounts service', () => {
     const accounts = service(hasher);
     await expect(accounts.login('nobody-at-all', 'whatever-password')).rejects.toMatchObject({ code: 'INVALID_CREDENTIALS' });
     expect(calls).toEqual({ verify: 0, dummy: 1 });
-    await accounts.createUser({ username: 'timing-user', email: 'timing@example.test', password: 'right-password' }, 'user');
+    await accounts.createUser({ username: 'timing-user', email: 'timing@example.test', password: 'right-password' }, 'member');
     await expect(accounts.login('timing-user', 'wrong-password')).rejects.toMatchObject({ code: 'INVALID_CREDENTIALS' });
     expect(calls).toEqual({ verify: 1, dummy: 1 });
   });

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema';
 import { SERVER_SCOPE, type SettingsStore } from '../../db/settings';
 import { mapUniqueViolation } from '../../db/unique';
@@ -7,11 +7,27 @@ import type { Clock } from '../../lib/clock';
 import { sha256Hex, randomToken } from '../../lib/crypto';
 import { AppError, notFound } from '../../lib/errors';
 import { newId } from '../../lib/ids';
-import type { Role } from '../../server/types';
+import type { Principal, Role } from '../../server/types';
 import type { AccountsRepository, UserRow } from './accounts.repository';
 import type { PasswordHasher } from './passwords';
 import type { TokenIssuer } from './tokens';
 import { toPublicUser, type PublicUser } from './accounts.fns';
+import type { AuditApi } from '../audit/audit.api';
+import type { LoginThrottle } from './login-throttle';
+import { createMemberOperations } from './accounts-members';
+
+/** Redeems an invitation inside the registration's transaction (implemented by the organizations feature). */
+export interface InvitationRedeemer {
+  redeem(token: string, email: string, userId: string, trx: Transaction<Database>): Promise<{ organizationId: string; role: Role; invitationId: string }>;
+}
+
+/** A failed login, as the threat engine is told about it (a brute force against Vigil becomes a threat). */
+export interface FailedLogin {
+  login: string;
+  address: string | null;
+  knownUser: boolean;
+  at: number;
+}
 
 export interface RegisterInput {
   username: string;
@@ -22,6 +38,13 @@ export interface RegisterInput {
   full_name?: string | null;
   name?: string | null;
   organization?: string | null;
+  /** An invitation token: joins the inviting organization with the invited role. */
+  invitation?: string | null;
+}
+
+/** Where a request came from (for the throttle and the audit trail). */
+export interface RequestContext {
+  address?: string | null;
 }
 
 export interface ProfilePatch {
@@ -43,8 +66,13 @@ export function createAccountsService(deps: {
   bus: EventBus;
   clock: Clock;
   refreshTtlSeconds: number;
+  audit: AuditApi;
+  throttle: LoginThrottle;
+  invitations: InvitationRedeemer;
+  /** Told about every failed login (after the answer is decided); never awaited by the login. */
+  onLoginFailure?: (failure: FailedLogin) => void;
 }) {
-  const { repo, hasher, tokens, clock, bus } = deps;
+  const { repo, hasher, tokens, clock, bus, audit } = deps;
   const activeCache = new Map<string, { user: UserRow; at: number; profile?: PublicUser }>();
 
   async function defaultOrganizationId(): Promise<string> {
@@ -57,6 +85,12 @@ export function createAccountsService(deps: {
   }
 
   async function createUser(input: RegisterInput, role: Role, organizationId: string): Promise<UserRow> {
+    const user = await buildUser(input, role, organizationId);
+    await mapUniqueViolation(() => repo.insertUser(user), 'A user with this username or email already exists');
+    return user;
+  }
+
+  async function buildUser(input: RegisterInput, role: Role, organizationId: string): Promise<UserRow> {
     const now = clock.now();
     const fullName = input.full_name ?? input.name ?? joinName(input.first_name, input.last_name);
     const user: UserRow = {
@@ -73,7 +107,6 @@ export function createAccountsService(deps: {
       created_at: now,
       updated_at: now,
     };
-    await mapUniqueViolation(() => repo.insertUser(user), 'A user with this username or email already exists');
     return user;
   }
 
@@ -91,6 +124,7 @@ export function createAccountsService(deps: {
       created_at: now,
     });
     const accessToken = await tokens.sign({
+      sessionId: familyId,
       userId: user.id,
       organizationId: user.organization_id,
       role: user.role,
@@ -117,19 +151,45 @@ export function createAccountsService(deps: {
   return {
     defaultOrganizationId,
 
-    async register(input: RegisterInput, options: { open: boolean }) {
+    /**
+     * Without an invitation the registrant gets an organization of their own (as its admin); with one, they join
+     * the inviting organization with the invited role. Nobody lands in another organization uninvited.
+     */
+    async register(input: RegisterInput, options: { open: boolean } & RequestContext) {
       if (!options.open) throw new AppError({ code: 'INSUFFICIENT_PERMISSIONS', message: 'Registration is closed on this server' });
-      let organizationId: string;
-      let role: Role = 'user';
-      if (input.organization) {
-        organizationId = newId();
-        await repo.insertOrganization({ id: organizationId, name: input.organization, created_at: clock.now() });
-        role = 'admin';
+      let user: UserRow;
+      let invitationId: string | null = null;
+      if (input.invitation) {
+        const token = input.invitation;
+        user = await buildUser(input, 'member', '');
+        await mapUniqueViolation(
+          () =>
+            deps.db.transaction().execute(async (trx) => {
+              const redeemed = await deps.invitations.redeem(token, user.email, user.id, trx);
+              user = { ...user, organization_id: redeemed.organizationId, role: redeemed.role };
+              invitationId = redeemed.invitationId;
+              await repo.insertUser(user, trx);
+            }),
+          'A user with this username or email already exists',
+        );
       } else {
-        organizationId = await defaultOrganizationId();
+        const organizationId = newId();
+        user = await buildUser(input, 'admin', organizationId);
+        await mapUniqueViolation(
+          () =>
+            deps.db.transaction().execute(async (trx) => {
+              await repo.insertOrganization({ id: organizationId, name: input.organization ?? `${input.username}'s organization`, created_at: clock.now() }, trx);
+              await repo.insertUser(user, trx);
+            }),
+          'A user with this username or email already exists',
+        );
       }
-      const user = await createUser(input, role, organizationId);
-      bus.publish('user.registered', organizationId, { user_id: user.id, username: user.username });
+      const actor = { userId: user.id, username: user.username };
+      if (invitationId) {
+        await audit.record({ organizationId: user.organization_id, action: 'invitation.accepted', actor, address: options.address, target: { type: 'invitation', id: invitationId }, details: { role: user.role } });
+      }
+      await audit.record({ organizationId: user.organization_id, action: 'auth.registered', actor, address: options.address, target: { type: 'user', id: user.id }, details: { role: user.role, invited: Boolean(invitationId) } });
+      bus.publish('user.registered', user.organization_id, { user_id: user.id, username: user.username });
       return toPublicUser(user);
     },
 
@@ -150,16 +210,72 @@ export function createAccountsService(deps: {
       return { created: true, user: toPublicUser(user), conflict: false };
     },
 
-    async login(login: string, password: string) {
-      const user = await repo.findUserByLogin(login.trim());
-      if (!user) {
-        await hasher.verifyDummy(password);
+    /**
+     * Checks the throttle first (429 + Retry-After while the account or address must wait), then the password.
+     * Every outcome is audited; failures count towards the throttle and are reported to the threat engine.
+     */
+    async login(login: string, password: string, context: RequestContext = {}) {
+      const address = context.address ?? null;
+      const name = login.trim();
+      try {
+        await deps.throttle.check(name, address);
+      } catch (error) {
+        const user = await repo.findUserByLogin(name);
+        const organizationId = user?.organization_id ?? (await defaultOrganizationId());
+        await audit.record({ organizationId, action: 'auth.login', outcome: 'denied', actor: user ? { userId: user.id, username: user.username } : null, address, details: { login: name.slice(0, 254), reason: 'throttled' } });
+        throw error;
+      }
+      const user = await repo.findUserByLogin(name);
+      const ok = user ? await hasher.verify(user.password_hash, password) : (await hasher.verifyDummy(password), false);
+      if (!user || !ok) {
+        await deps.throttle.recordFailure(name, address);
+        const organizationId = user?.organization_id ?? (await defaultOrganizationId());
+        await audit.record({
+          organizationId,
+          action: 'auth.login',
+          outcome: 'failure',
+          actor: user ? { userId: user.id, username: user.username } : null,
+          address,
+          details: { login: name.slice(0, 254), reason: user ? 'wrong password' : 'unknown user' },
+        });
+        deps.onLoginFailure?.({ login: name.slice(0, 254), address, knownUser: Boolean(user), at: clock.now() });
         throw new AppError({ code: 'INVALID_CREDENTIALS', message: 'Invalid username or password' });
       }
-      const ok = await hasher.verify(user.password_hash, password);
-      if (!ok) throw new AppError({ code: 'INVALID_CREDENTIALS', message: 'Invalid username or password' });
-      if (user.is_active !== 1) throw new AppError({ code: 'ACCOUNT_DISABLED', message: 'This account is disabled' });
+      if (user.is_active !== 1) {
+        await audit.record({ organizationId: user.organization_id, action: 'auth.login', outcome: 'denied', actor: { userId: user.id, username: user.username }, address, details: { reason: 'account disabled' } });
+        throw new AppError({ code: 'ACCOUNT_DISABLED', message: 'This account is disabled' });
+      }
+      await deps.throttle.recordSuccess(name);
+      await audit.record({ organizationId: user.organization_id, action: 'auth.login', actor: { userId: user.id, username: user.username }, address });
       return issueTokens(user);
+    },
+
+    /** Ends a login session: the refresh family of the given refresh token, or of the caller's access token. */
+    async logout(principal: Principal, refreshToken?: string | null) {
+      const now = clock.now();
+      let familyId = principal.sessionId ?? null;
+      if (refreshToken) {
+        const row = await repo.findRefreshToken(sha256Hex(refreshToken));
+        if (row && row.user_id === principal.userId) familyId = row.family_id;
+      }
+      if (familyId) await repo.revokeFamilyOfUser(principal.userId, familyId, now);
+      await audit.record({ organizationId: principal.organizationId, action: 'auth.logout', actor: principal, target: { type: 'session', id: familyId } });
+      return { logged_out: true, session_revoked: Boolean(familyId) };
+    },
+
+    /** Checks the current password, stores the new one and revokes every other session of the user. */
+    async changePassword(principal: Principal, currentPassword: string, newPassword: string) {
+      const user = await requireUser(principal.userId);
+      if (!(await hasher.verify(user.password_hash, currentPassword))) {
+        await audit.record({ organizationId: user.organization_id, action: 'auth.password_changed', outcome: 'failure', actor: principal, target: { type: 'user', id: user.id } });
+        throw new AppError({ code: 'INVALID_CREDENTIALS', message: 'The current password is not correct' });
+      }
+      const now = clock.now();
+      await repo.updateUser(user.id, { password_hash: await hasher.hash(newPassword), updated_at: now });
+      const revoked = await repo.revokeUserTokensExcept(user.id, principal.sessionId ?? null, now);
+      activeCache.delete(user.id);
+      await audit.record({ organizationId: user.organization_id, action: 'auth.password_changed', actor: principal, target: { type: 'user', id: user.id }, details: { other_sessions_revoked: revoked } });
+      return { password_changed: true, other_sessions_revoked: revoked };
     },
 
     async refresh(refreshToken: string) {
@@ -224,6 +340,13 @@ export function createAccountsService(deps: {
       return user ? toPublicUser(user) : null;
     },
 
+    async organization(organizationId: string) {
+      const org = await repo.getOrganization(organizationId);
+      if (!org) throw notFound('Organization');
+      const members = await repo.listUsers(organizationId);
+      return { id: org.id, name: org.name, created_at: new Date(Number(org.created_at)).toISOString(), member_count: members.length };
+    },
+
     async listUsers(organizationId: string) {
       return (await repo.listUsers(organizationId)).map(toPublicUser);
     },
@@ -245,6 +368,8 @@ export function createAccountsService(deps: {
     forgetUser(userId: string) {
       activeCache.delete(userId);
     },
+
+    ...createMemberOperations({ repo, clock, bus, audit, forget: (userId) => activeCache.delete(userId) }),
   };
 }
 

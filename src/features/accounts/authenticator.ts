@@ -30,7 +30,8 @@ export function createAuthenticator(deps: {
 
   async function fromAccessToken(token: string): Promise<Principal> {
     const claims = await deps.tokens.verify(token);
-    return principalOf(claims.userId, { via: 'jwt', apiKeyId: null, permissions: ['read', 'write'] });
+    const principal = await principalOf(claims.userId, { via: 'jwt', apiKeyId: null, permissions: ['read', 'write'] });
+    return claims.sessionId ? { ...principal, sessionId: claims.sessionId } : principal;
   }
 
   const verifyCredential = (credential: string) =>

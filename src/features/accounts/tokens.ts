@@ -9,6 +9,8 @@ export interface AccessClaims {
   role: Role;
   username: string;
   email: string;
+  /** The refresh-token family (login session) this access token was issued in; logout ends it. */
+  sessionId?: string;
 }
 
 /** HS256 access tokens. Only HS256 is accepted, so `alg: none` and key-confusion tokens fail verification. */
@@ -29,6 +31,7 @@ export function createTokenIssuer(options: { secret: string; ttlSeconds: number;
         username: claims.username,
         email: claims.email,
         typ: 'access',
+        ...(claims.sessionId ? { sid: claims.sessionId } : {}),
       })
         .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
         .setSubject(claims.userId)
@@ -52,9 +55,10 @@ export function createTokenIssuer(options: { secret: string; ttlSeconds: number;
         const claims: AccessClaims = {
           userId: payload.sub,
           organizationId: payload.org,
-          role: payload.role === 'admin' ? 'admin' : 'user',
+          role: payload.role === 'admin' || payload.role === 'viewer' ? payload.role : 'member',
           username: String(payload.username ?? ''),
           email: String(payload.email ?? ''),
+          ...(typeof payload.sid === 'string' ? { sessionId: payload.sid } : {}),
         };
         if (verified.size >= MAX_CACHED) verified.delete(verified.keys().next().value!);
         verified.set(token, { claims, expiresAt: (payload.exp ?? 0) * 1000 });

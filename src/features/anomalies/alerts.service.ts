@@ -1,4 +1,5 @@
 import type { GatewayApi } from '../../app/contracts';
+import type { OutboundGuard } from '../../lib/net/outbound-guard';
 import { fromJson, isoOrNull, toBool } from '../../db/columns';
 import type { EventBus } from '../../events/bus';
 import type { Clock } from '../../lib/clock';
@@ -47,6 +48,8 @@ export function createAlertsService(deps: {
   clock: Clock;
   logger: Logger;
   secrets: SecretBox;
+  /** The outbound guard (checks channel URLs when a rule is created). */
+  guard?: Pick<OutboundGuard, 'assertUrl'>;
 }) {
   const { rules, clock } = deps;
   const present = (row: AlertRuleRow) => toPublicRule(row, deps.secrets);
@@ -124,13 +127,18 @@ export function createAlertsService(deps: {
 
   return {
     async create(organizationId: string, userId: string, input: CreateAlertRuleInput) {
+      const channels = resolveChannels(input);
+      // Webhook, Slack, PagerDuty and email-relay URLs all pass the outbound guard (400 when refused).
+      for (const [i, channel] of channels.entries()) if (channel.target?.url) await deps.guard?.assertUrl(channel.target.url, `body.channels.${i}.url`);
+      const escalateTo = input.escalation?.escalateTo;
+      if (typeof escalateTo === 'string' && /^https?:\/\//i.test(escalateTo)) await deps.guard?.assertUrl(escalateTo, 'body.escalation.escalateTo');
       const row: AlertRuleRow = {
         id: newId(),
         organization_id: organizationId,
         name: input.name,
         severity: input.severity,
         conditions: JSON.stringify(input.conditions),
-        channels: deps.secrets.seal(JSON.stringify(resolveChannels(input))),
+        channels: deps.secrets.seal(JSON.stringify(channels)),
         escalation: input.escalation ? JSON.stringify(input.escalation) : null,
         enabled: input.enabled === false ? 0 : 1,
         created_by: userId,

@@ -11,7 +11,7 @@ export function apiKeysRoutes(deps: { apiKeys: ApiKeysService }) {
   return (app: App) => {
     app.post(
       '/api/v1/api-keys',
-      { schema: { tags: ['api-keys'], summary: 'Create an API key (the key is shown once)', body: createApiKeyBody, response: { 201: createdApiKey } } },
+      { config: { selfService: true }, schema: { tags: ['api-keys'], summary: 'Create an API key (the key is shown once)', body: createApiKeyBody, response: { 201: createdApiKey } } },
       async (request, reply) => reply.status(201).send(await apiKeys.create(principalOf(request), request.body)),
     );
     app.get(
@@ -27,6 +27,7 @@ export function apiKeysRoutes(deps: { apiKeys: ApiKeysService }) {
     app.delete(
       '/api/v1/api-keys/:id',
       {
+        config: { selfService: true },
         schema: {
           tags: ['api-keys'],
           summary: 'Revoke an API key',

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { isoDate } from '../../lib/schemas';
 
-export const permission = z.enum(['read', 'write']);
+/** `state:write`: reads and writes Terraform state only (the HTTP backend and the state operations), for CI. */
+export const permission = z.enum(['read', 'write', 'state:write']);
 
 export const createApiKeyBody = z.object({
   name: z.string().trim().min(1).max(100),
   expires_at: isoDate.nullable().optional(),
-  permissions: z.array(permission).min(1).max(2).optional(),
+  permissions: z.array(permission).min(1).max(3).optional(),
 });
 
 export const apiKey = z.object({

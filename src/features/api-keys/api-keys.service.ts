@@ -1,7 +1,8 @@
 import type { EventBus } from '../../events/bus';
 import type { Clock } from '../../lib/clock';
 import { randomToken, sha256Hex } from '../../lib/crypto';
-import { AppError, notFound } from '../../lib/errors';
+import { AppError, forbidden, notFound } from '../../lib/errors';
+import type { AuditApi } from '../audit/audit.api';
 import { newId } from '../../lib/ids';
 import type { Logger } from '../../lib/logger';
 import type { Permission, Principal } from '../../server/types';
@@ -44,6 +45,7 @@ export function createApiKeysService(deps: {
   logger: Logger;
   flushMs: number;
   background: boolean;
+  audit: AuditApi;
 }) {
   const { repo, bus, clock } = deps;
   const cache = new Map<string, { row: ApiKeyRow; at: number }>();
@@ -75,7 +77,10 @@ export function createApiKeysService(deps: {
         throw new AppError({ code: 'VALIDATION_ERROR', message: 'expires_at must be in the future', details: [{ field: 'body.expires_at', message: 'must be in the future' }] });
       }
       const key = `${KEY_PREFIX}${randomToken(32)}`;
-      const permissions = [...new Set(input.permissions ?? ['read', 'write'])].sort() as Permission[];
+      // A viewer is read-only everywhere, including through the keys it creates.
+      const requested = input.permissions ?? (principal.role === 'viewer' ? ['read'] : ['read', 'write']);
+      if (principal.role === 'viewer' && requested.some((p) => p !== 'read')) throw forbidden('A viewer may only create read-only API keys');
+      const permissions = [...new Set(requested)].sort() as Permission[];
       const row: ApiKeyRow = {
         id: newId(),
         organization_id: principal.organizationId,
@@ -91,6 +96,7 @@ export function createApiKeysService(deps: {
       };
       await repo.insert(row);
       bus.publish('api_key.created', principal.organizationId, { api_key_id: row.id, user_id: principal.userId, name: row.name });
+      await deps.audit.record({ organizationId: principal.organizationId, action: 'api_key.created', actor: principal, target: { type: 'api_key', id: row.id }, details: { name: row.name, permissions } });
       return { ...toPublicKey(row), key };
     },
 
@@ -111,6 +117,7 @@ export function createApiKeysService(deps: {
       await repo.revoke(id, clock.now());
       forget(id);
       bus.publish('api_key.revoked', principal.organizationId, { api_key_id: id, user_id: principal.userId });
+      await deps.audit.record({ organizationId: principal.organizationId, action: 'api_key.revoked', actor: principal, target: { type: 'api_key', id }, details: { name: row.name } });
       return { id, revoked: true };
     },
 

@@ -3,7 +3,8 @@ import type { EventBus } from '../../events/bus';
 import type { Clock } from '../../lib/clock';
 import { AppError, badRequest, notFound } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
-import type { App } from '../../server/types';
+import type { App, Principal } from '../../server/types';
+import type { AuditApi } from '../audit/audit.api';
 import type { BlocklistRow, ThreatsOpsRepository } from './threats-ops.repository';
 
 export interface BlockInput {
@@ -35,6 +36,7 @@ export function createBlocklist(deps: {
   clock: Clock;
   logger: Logger;
   defaultOrganizationId: () => Promise<string>;
+  audit?: AuditApi;
 }) {
   const { repo, bus, clock } = deps;
   let entries = new Map<string, { organizationId: string; expiresAt: number | null }[]>();
@@ -100,13 +102,15 @@ export function createBlocklist(deps: {
       await repo.upsertBlock(row);
       await reload();
       bus.publish('blocklist.changed', organizationId, { ip, action: 'added' });
+      await deps.audit?.record({ organizationId, action: 'blocklist.changed', actor: { userId: null, username: input.createdBy }, target: { type: 'ip', id: ip }, details: { change: 'added', reason: row.reason, playbook_id: row.playbook_id, expires_at: row.expires_at } });
       return toPublic(row);
     },
-    async remove(organizationId: string, rawIp: string) {
+    async remove(organizationId: string, rawIp: string, actor?: Principal) {
       const ip = normalizeIp(rawIp);
       if (!(await repo.deleteBlock(organizationId, ip))) throw notFound(`Blocklist entry ${ip}`);
       await reload();
       bus.publish('blocklist.changed', organizationId, { ip, action: 'removed' });
+      await deps.audit?.record({ organizationId, action: 'blocklist.changed', actor: actor ?? null, target: { type: 'ip', id: ip }, details: { change: 'removed' } });
       return { ip, released: true };
     },
     async list(organizationId: string) {

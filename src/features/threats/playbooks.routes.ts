@@ -53,7 +53,7 @@ export function playbooksRoutes(deps: { playbooks: PlaybooksService; blocklist: 
     app.delete(
       '/api/v1/blocklist/:ip',
       { config: { access: 'admin' }, schema: { tags: ['blocklist'], summary: 'Release a quarantined IP (admin)', params: ipParams, response: { 200: ipReleased } } },
-      async (request) => withMessage(await deps.blocklist.remove(principalOf(request).organizationId, request.params.ip), 'IP released'),
+      async (request) => withMessage(await deps.blocklist.remove(principalOf(request).organizationId, request.params.ip, principalOf(request)), 'IP released'),
     );
   };
 }

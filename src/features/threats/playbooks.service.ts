@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import type { AuditApi } from '../audit/audit.api';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import { fromJson, isoOrNull, toJson } from '../../db/columns';
@@ -66,6 +67,7 @@ export function createPlaybooksService(deps: {
   bus: EventBus;
   clock: Clock;
   logger: Logger;
+  audit?: AuditApi;
 }) {
   const { db, repo, agents, clock, bus } = deps;
 
@@ -145,6 +147,7 @@ export function createPlaybooksService(deps: {
     const { result, error, attempts } = await attemptStep(() => deps.steps.run(step.action as StepAction, params, ctx), retries, timeoutMs, step.action);
     const status = error === null ? 'completed' : 'failed';
     await repo.updateStep(step.id, { status, result: result ?? `Failed: ${error}`, error, attempts, duration_ms: round(performance.now() - started, 3), finished_at: clock.now() });
+    await deps.audit?.record({ organizationId: threat.organization_id, action: 'playbook.step_executed', outcome: status === 'completed' ? 'success' : 'failure', actor: { userId: null, username: playbook.approved_by }, target: { type: 'playbook', id: playbook.id }, details: { step_id: step.id, action: step.action, params, attempts, error } });
     return status === 'completed';
   }
 
@@ -205,6 +208,7 @@ export function createPlaybooksService(deps: {
         }
         await deps.threats.insertTimeline([timelineRow(threat, 'approval_rejected', null, decidedBy, { playbook_id: id, comment: input.comment ?? null })]);
         bus.publish('playbook.rejected', principal.organizationId, { ...eventBase(threat), playbook_id: id, timestamp: new Date(now).toISOString(), rejected_by: decidedBy });
+        await deps.audit?.record({ organizationId: principal.organizationId, action: 'playbook.rejected', actor: principal, target: { type: 'playbook', id }, details: { threat_id: threat.id, comment: input.comment ?? null } });
         return { playbook_id: id, status: 'cancelled', approval_status: 'rejected', approved_by: decidedBy, approved_at: new Date(now).toISOString() };
       }
       if (!(await repo.transition(principal.organizationId, id, 'pending_approval', { ...patch, status: 'executing', approval_status: 'approved', started_at: now }))) {
@@ -215,6 +219,7 @@ export function createPlaybooksService(deps: {
         timelineRow(threat, 'playbook_executing', 'executor', null, { playbook_id: id }),
       ]);
       bus.publish('playbook.executing', principal.organizationId, { ...eventBase(threat), playbook_id: id, timestamp: new Date(now).toISOString(), approved_by: decidedBy });
+      await deps.audit?.record({ organizationId: principal.organizationId, action: 'playbook.approved', actor: principal, target: { type: 'playbook', id }, details: { threat_id: threat.id, comment: input.comment ?? null } });
       const approved = { ...playbook, ...patch, status: 'executing' };
       let status = 'executing';
       try {

@@ -2,6 +2,9 @@ import { z } from 'zod';
 import type { SecretBox } from '../../lib/secret-box';
 import type { SettingsStore } from '../../db/settings';
 import type { Clock } from '../../lib/clock';
+import type { OutboundGuard } from '../../lib/net/outbound-guard';
+import type { Principal } from '../../server/types';
+import type { AuditApi } from '../audit/audit.api';
 import { costModelOverrideSchema, mergeCostModel, type CostModel, type CostModelOverride } from './cost-model';
 
 const SETTINGS_KEY = 'threats.settings';
@@ -28,7 +31,15 @@ export interface ThreatSettings {
 }
 
 /** Per-organization threat settings: cost-model overrides and where ALERT_ADMIN steps deliver. */
-export function createThreatSettingsService(deps: { settings: SettingsStore; defaults: CostModel; clock: Clock; secrets: SecretBox }) {
+export function createThreatSettingsService(deps: {
+  settings: SettingsStore;
+  defaults: CostModel;
+  clock: Clock;
+  secrets: SecretBox;
+  /** The outbound guard (alert webhook URLs) and the audit trail (settings changes). */
+  guard?: Pick<OutboundGuard, 'assertUrl'>;
+  audit?: AuditApi;
+}) {
   const empty: ThreatSettings = { cost_model: null, alert_webhooks: [] };
   // alert webhook secrets are stored sealed and handed out opened
   const withSecrets = (hooks: ThreatSettings['alert_webhooks'], transform: (secret: string) => string) =>
@@ -42,13 +53,15 @@ export function createThreatSettingsService(deps: { settings: SettingsStore; def
     async costModel(organizationId: string): Promise<CostModel> {
       return mergeCostModel(deps.defaults, (await get(organizationId)).cost_model);
     },
-    async update(organizationId: string, patch: z.infer<typeof threatSettingsBody>) {
+    async update(organizationId: string, patch: z.infer<typeof threatSettingsBody>, actor?: Principal) {
+      for (const [i, hook] of (patch.alert_webhooks ?? []).entries()) await deps.guard?.assertUrl(hook.url, `body.alert_webhooks.${i}.url`);
       const current = await get(organizationId);
       const next: ThreatSettings = {
         cost_model: patch.cost_model === undefined ? current.cost_model : patch.cost_model,
         alert_webhooks: patch.alert_webhooks ?? current.alert_webhooks,
       };
       await deps.settings.put(organizationId, SETTINGS_KEY, { ...next, alert_webhooks: withSecrets(next.alert_webhooks, deps.secrets.seal) }, deps.clock.now());
+      await deps.audit?.record({ organizationId, action: 'settings.updated', actor, target: { type: 'settings', id: SETTINGS_KEY }, details: { changed: Object.keys(patch) } });
       return this.describe(organizationId);
     },
     async describe(organizationId: string) {

@@ -54,7 +54,7 @@ export function threatsRoutes(deps: { detection: ThreatDetectionService; threats
     app.put(
       '/api/v1/threats/settings',
       { config: { access: 'admin' }, schema: { tags, summary: 'Override the cost model or set alert webhooks (admin)', body: threatSettingsBody, response: { 200: threatSettingsResponse } } },
-      async (request) => withMessage(await deps.settings.update(principalOf(request).organizationId, request.body), 'Threat settings updated'),
+      async (request) => withMessage(await deps.settings.update(principalOf(request).organizationId, request.body, principalOf(request)), 'Threat settings updated'),
     );
 
     app.get(

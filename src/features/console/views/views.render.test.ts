@@ -11,8 +11,8 @@ import { loginPage } from './login';
 import { infrastructurePage, rulesPage, sourcesPage, summarizeSources } from './screens';
 
 const HOSTILE = `<script>alert(1)</script>" onmouseover=alert(2) '`;
-const session = (role: 'admin' | 'user'): ConsoleSession => ({ id: 's', csrfToken: 'csrf-123', user: { id: 'u', organizationId: 'o', role, username: 'ana', email: 'ana@x.test' } });
-const ctx = (role: 'admin' | 'user' = 'admin'): PageContext => ({ session: session(role), assets: { css: '/console/assets/console.abc.css', js: '/console/assets/console.abc.js' } });
+const session = (role: 'admin' | 'member'): ConsoleSession => ({ id: 's', csrfToken: 'csrf-123', user: { id: 'u', organizationId: 'o', role, username: 'ana', email: 'ana@x.test' } });
+const ctx = (role: 'admin' | 'member' = 'admin'): PageContext => ({ session: session(role), assets: { css: '/console/assets/console.abc.css', js: '/console/assets/console.abc.js' } });
 const now = new Date('2026-12-01T10:00:00Z').toISOString();
 
 /** No element or attribute built from the hostile text: it only ever appears escaped. */
@@ -84,7 +84,7 @@ describe('each screen renders user-supplied text inertly', () => {
   it('approvals: buttons for an admin only', () => {
     const playbook = { id: 'p1', threat_id: 't1', template: 'brute_force_attack', estimated_success: 0.9, created_at: now, steps: [{ action: 'QUARANTINE_IP', status: 'pending', params: { reason: HOSTILE } }] };
     const asAdmin = String(approvalsPage(ctx('admin'), [playbook], []));
-    const asMember = String(approvalsPage(ctx('user'), [playbook], []));
+    const asMember = String(approvalsPage(ctx('member'), [playbook], []));
     expectInert(asAdmin);
     expect(asAdmin).toContain('value="approve"');
     expect(asMember).not.toContain('value="approve"');

@@ -4,11 +4,12 @@ import { withMessage } from '../../../server/envelope';
 import type { App } from '../../../server/types';
 import type { BackendConfig } from './backends/config';
 import type { BackendsService } from './backends.service';
+import type { AuditApi } from '../../audit/audit.api';
 import { backendTestResult, backendView, createBackendBody, discoverBody, idParams } from './state.schemas';
 
 const tags = ['drift: backends'];
 
-export function backendsRoutes(deps: { backends: BackendsService }) {
+export function backendsRoutes(deps: { backends: BackendsService; audit: AuditApi }) {
   const { backends } = deps;
   return (app: App) => {
     app.get(
@@ -29,6 +30,7 @@ export function backendsRoutes(deps: { backends: BackendsService }) {
       },
       async (request) => {
         const result = await backends.discover(principalOf(request).organizationId, request.body ?? {});
+        await deps.audit.record({ organizationId: principalOf(request).organizationId, action: 'backend.discovered', actor: principalOf(request), target: { type: 'backend', id: null }, details: { discovered: result.discovered } });
         return withMessage(result, `Discovered ${result.discovered} backend(s)`);
       },
     );
@@ -39,7 +41,9 @@ export function backendsRoutes(deps: { backends: BackendsService }) {
         const body = request.body;
         const config = { ...(body.config ?? {}), type: body.type } as BackendConfig;
         reply.status(201);
-        return withMessage(await backends.create(principalOf(request), { name: body.name, config }), 'Backend created');
+        const created = await backends.create(principalOf(request), { name: body.name, config });
+        await deps.audit.record({ organizationId: principalOf(request).organizationId, action: 'backend.created', actor: principalOf(request), target: { type: 'backend', id: created.id }, details: { type: body.type, name: body.name } });
+        return withMessage(created, 'Backend created');
       },
     );
     app.get(
@@ -50,7 +54,11 @@ export function backendsRoutes(deps: { backends: BackendsService }) {
     app.delete(
       '/api/v1/backends/:id',
       { config: { access: 'admin' }, schema: { tags, summary: 'Remove a backend (and Vigil\'s record of its states)', params: idParams, response: { 200: z.object({ id: z.string(), deleted: z.boolean() }) } } },
-      async (request) => withMessage(await backends.remove(principalOf(request).organizationId, request.params.id), 'Backend deleted'),
+      async (request) => {
+        const removed = await backends.remove(principalOf(request).organizationId, request.params.id);
+        await deps.audit.record({ organizationId: principalOf(request).organizationId, action: 'backend.deleted', actor: principalOf(request), target: { type: 'backend', id: request.params.id } });
+        return withMessage(removed, 'Backend deleted');
+      },
     );
     app.post(
       '/api/v1/backends/:id/test',

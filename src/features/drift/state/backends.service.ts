@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import type { OutboundGuard } from '../../../lib/net/outbound-guard';
 import type { Clock } from '../../../lib/clock';
 import { toJson, fromJson, isoOrNull, toBool } from '../../../db/columns';
 import { AppError, forbidden, notFound } from '../../../lib/errors';
@@ -30,6 +31,8 @@ export function createBackendsService(deps: {
   defaultOrganizationId: () => Promise<string>;
   /** Backend configurations hold credentials: stored sealed. */
   secrets: SecretBox;
+  /** User-configured endpoints (S3 endpoint, PostgreSQL host) pass the outbound guard. */
+  guard?: Pick<OutboundGuard, 'assertUrl' | 'assertHost'>;
 }) {
   const { repo, clock } = deps;
   const discoveredOnce = new Set<string>();
@@ -131,6 +134,8 @@ export function createBackendsService(deps: {
         throw forbidden('local backends read the server\'s file system: only the default organization may configure them');
       }
       if (input.config.type === 'http') return present(await httpBackend(principal.organizationId));
+      if (input.config.type === 's3' && input.config.endpoint) await deps.guard?.assertUrl(input.config.endpoint, 'body.config.endpoint');
+      if (input.config.type === 'pg') await deps.guard?.assertHost(pgHost(input.config.conn_str), 'body.config.conn_str');
       const { row, created } = await store(principal.organizationId, input.name, input.config, 'configured');
       if (!created) throw new AppError({ code: 'RESOURCE_ALREADY_EXISTS', message: `Backend ${row.name} already points at this location`, details: { id: row.id } });
       await deps.store.syncBackend(row);
@@ -172,3 +177,15 @@ export function createBackendsService(deps: {
 }
 
 export type BackendsService = ReturnType<typeof createBackendsService>;
+
+/** The host a postgres:// URL connects to (a unix socket path or an empty host means the local server). */
+function pgHost(connStr: string): string {
+  try {
+    const url = new URL(connStr);
+    // libpq and node-postgres let ?host= override the authority's host.
+    const host = (url.searchParams.get('host') ?? url.hostname).replace(/^\[|\]$/g, '');
+    return host && !host.startsWith('/') ? host : '127.0.0.1';
+  } catch {
+    return '127.0.0.1';
+  }
+}

@@ -56,6 +56,7 @@ export function createStateModule(core: CoreContext): StateModule {
     config: core.config,
     defaultOrganizationId: () => core.accounts.defaultOrganizationId(),
     secrets: core.secrets,
+    guard: core.outbound,
   });
   const locks = createLocksService({ repo, clock: core.clock, bus: core.bus });
   const state = createStateService({ repo, store, drivers, backends, locks, bus: core.bus, clock: core.clock });
@@ -67,8 +68,8 @@ export function createStateModule(core: CoreContext): StateModule {
 
   return {
     routes(app: App) {
-      backendsRoutes({ backends })(app);
-      stateRoutes({ state })(app);
+      backendsRoutes({ backends, audit: core.audit })(app);
+      stateRoutes({ state, audit: core.audit })(app);
       terraformHttpRoutes({
         repo,
         store,
@@ -77,6 +78,7 @@ export function createStateModule(core: CoreContext): StateModule {
         bus: core.bus,
         clock: core.clock,
         bodyLimitBytes: Math.max(core.config.bodyLimitBytes, core.config.ingestBodyLimitBytes),
+        audit: core.audit,
       })(app);
     },
     async start() {

@@ -58,16 +58,11 @@ describe('state and backend routes: shared security suite', () => {
   ]);
 });
 
-describe('administrator-only routes answer 403 to a member', () => {
+describe('backend administration answers 403 to a member', () => {
   const adminRoutes: [string, 'POST' | 'DELETE', () => string, () => unknown][] = [
     ['configure a backend', 'POST', () => '/api/v1/backends', () => ({ name: 'x', type: 'pg', config: { conn_str: 'postgres://a@b/c' } })],
     ['delete a backend', 'DELETE', () => `/api/v1/backends/${backendId}`, () => undefined],
     ['discover', 'POST', () => '/api/v1/backends/discover', () => ({})],
-    ['import', 'POST', () => '/api/v1/state/import', () => ({ state_id: stateId, resource_type: 'aws_eip', resource_name: 'x', resource_id: 'e' })],
-    ['remove', 'DELETE', () => `/api/v1/state/resources/aws_instance.web_server?state_id=${stateId}`, () => undefined],
-    ['move', 'POST', () => '/api/v1/state/move', () => ({ state_id: stateId, from_address: 'aws_s3_bucket.assets', to_address: 'aws_s3_bucket.x' })],
-    ['rollback', 'POST', () => '/api/v1/state/rollback', () => ({ state_id: stateId, serial: 12 })],
-    ['lock', 'POST', () => '/api/v1/state/lock', () => ({ state_id: stateId })],
   ];
   for (const [name, method, url, payload] of adminRoutes) {
     it(`${name}: 403 INSUFFICIENT_PERMISSIONS`, async () => {
@@ -79,6 +74,46 @@ describe('administrator-only routes answer 403 to a member', () => {
 
   it('members of the organization can read its states', async () => {
     expect((await call(member, 'GET', `/api/v1/state/details?state_id=${stateId}`)).status).toBe(200);
+  });
+});
+
+describe('one rule for state writes (docs/terraform-backend.md): members write, viewers never, force-unlock is an admin\'s', () => {
+  const writes: [string, 'POST' | 'DELETE', () => string, () => unknown][] = [
+    ['import', 'POST', () => '/api/v1/state/import', () => ({ state_id: stateId, resource_type: 'aws_eip', resource_name: 'x', resource_id: 'e' })],
+    ['remove', 'DELETE', () => `/api/v1/state/resources/aws_instance.web_server?state_id=${stateId}`, () => undefined],
+    ['move', 'POST', () => '/api/v1/state/move', () => ({ state_id: stateId, from_address: 'aws_s3_bucket.assets', to_address: 'aws_s3_bucket.x' })],
+    ['rollback', 'POST', () => '/api/v1/state/rollback', () => ({ state_id: stateId, serial: 12 })],
+    ['lock', 'POST', () => '/api/v1/state/lock', () => ({ state_id: stateId })],
+    ['unlock', 'POST', () => '/api/v1/state/unlock', () => ({ state_id: stateId })],
+  ];
+  for (const [name, method, url, payload] of writes) {
+    it(`REST ${name} by a viewer: 403 INSUFFICIENT_PERMISSIONS`, async () => {
+      const viewer = await registerUser(app, { role: 'viewer' });
+      const res = await call(viewer, method, url(), payload());
+      expect(res.status).toBe(403);
+      expect(res.body.error.code).toBe('INSUFFICIENT_PERMISSIONS');
+    });
+  }
+
+  it('the HTTP backend refuses a viewer\'s POST, DELETE, LOCK and UNLOCK but lets it read', async () => {
+    const viewer = await registerUser(app, { role: 'viewer' });
+    const body = JSON.stringify({ ID: '3f1c0d8e-0000-4000-8000-000000000001', Operation: 'x', Info: '', Who: 'v', Version: '1', Created: '', Path: '' });
+    for (const method of ['POST', 'DELETE', 'LOCK', 'UNLOCK']) {
+      const res = await app.app.inject({ method: method as 'POST', url: '/api/v1/terraform/state/viewer-test', payload: body, headers: { ...viewer.headers, 'content-type': 'application/json' } });
+      expect(res.statusCode, method).toBe(403);
+    }
+    expect((await app.app.inject({ method: 'GET', url: '/api/v1/terraform/state/viewer-test', headers: viewer.headers })).statusCode).toBe(204);
+  });
+
+  it('a member locks and unlocks through REST, and cannot force-unlock someone else\'s lock by either path', async () => {
+    const locked = await call(member, 'POST', '/api/v1/state/lock', { state_id: stateId, reason: 'member work' });
+    expect(locked.status).toBe(200);
+    expect((await call(member, 'POST', '/api/v1/state/unlock', { state_id: stateId })).status).toBe(200);
+
+    const adminLock = await call(admin, 'POST', '/api/v1/state/lock', { state_id: stateId, reason: 'admin work' });
+    expect(adminLock.status).toBe(200);
+    expect((await call(member, 'POST', '/api/v1/state/unlock', { state_id: stateId, force: true })).status).toBe(403);
+    expect((await call(admin, 'POST', '/api/v1/state/unlock', { state_id: stateId })).status).toBe(200);
   });
 });
 

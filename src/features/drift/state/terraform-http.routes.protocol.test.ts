@@ -88,8 +88,10 @@ describe('terraform http backend protocol', () => {
     const wrong = await terraform('UNLOCK', URL, lockInfo(randomUUID()), colleagueKey);
     expect(wrong.statusCode).toBe(423);
     expect(json(wrong).ID).toBe(first);
-    // `terraform force-unlock <ID>` sends the ID it read: accepted from any member of the organization.
-    expect((await terraform('UNLOCK', URL, lockInfo(first), colleagueKey)).statusCode).toBe(200);
+    // `terraform force-unlock <ID>` sends the ID it read: releasing someone else's lock is an admin's (one rule
+    // with the REST force unlock); the holder itself may always unlock.
+    expect((await terraform('UNLOCK', URL, lockInfo(first), colleagueKey)).statusCode).toBe(403);
+    expect((await terraform('UNLOCK', URL, lockInfo(first))).statusCode).toBe(200);
     expect((await terraform('POST', URL, next, colleagueKey)).statusCode).toBe(200);
     expect(JSON.parse((await terraform('GET', URL)).body).serial).toBe(13);
   });
@@ -112,6 +114,18 @@ describe('terraform http backend protocol', () => {
     expect(apiLock.statusCode).toBe(409);
     expect(json(apiLock).error.details.lock.ID).toBe(tfLock);
     expect((await terraform('UNLOCK', URL, lockInfo(tfLock), colleagueKey)).statusCode).toBe(200);
+  });
+
+  it('an API key scoped to state:write (for CI) writes state by both paths and reaches nothing else', async () => {
+    const ciKey = await createApiKey(app, admin, ['state:write']);
+    const body = state.replace('"serial": 12', '"serial": 40');
+    expect((await terraform('POST', '/api/v1/terraform/state/ci', body, ciKey)).statusCode).toBe(200);
+    expect((await terraform('GET', '/api/v1/terraform/state/ci', undefined, ciKey)).statusCode).toBe(200);
+    const headers = { 'x-api-key': ciKey };
+    expect((await app.app.inject({ method: 'GET', url: '/api/v1/state/list', headers })).statusCode).toBe(200);
+    expect((await app.app.inject({ method: 'GET', url: '/api/v1/threats', headers })).statusCode).toBe(403);
+    expect((await app.app.inject({ method: 'POST', url: '/api/v1/webhooks', headers, payload: { url: 'https://example.com/h', events: ['*'] } })).statusCode).toBe(403);
+    expect((await app.app.inject({ method: 'POST', url: '/api/v1/backends/discover', headers, payload: {} })).statusCode).toBe(403);
   });
 
   it('exactly one of 20 concurrent LOCK attempts wins; the others get 423 naming the winner', async () => {

@@ -12,6 +12,9 @@ import { toLockInfo } from './locks.service';
 import type { StateRepository } from './state.repository';
 import { type StateStore, newFileRow } from './state-store';
 import { TfStateError, parseTfState } from './tfstate/tfstate';
+import type { AuditApi, AuditAction } from '../../audit/audit.api';
+import type { Principal } from '../../../server/types';
+import { STATE_ROUTE, assertMayForceUnlock } from './state-access';
 
 const params = z.object({ name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/, 'must be 1-200 letters, digits, dots, dashes or underscores') });
 const query = z.object({ ID: z.string().trim().max(200).optional() });
@@ -65,8 +68,11 @@ export function terraformHttpRoutes(deps: {
   clock: Clock;
   /** Terraform states of real estates are often larger than the API's default body limit. */
   bodyLimitBytes: number;
+  audit: AuditApi;
 }) {
   const { repo, store, backends, locks } = deps;
+  const record = (principal: Principal, action: AuditAction, stateId: string | null, name: string, details: Record<string, unknown> = {}, outcome: 'success' | 'failure' | 'denied' = 'success') =>
+    deps.audit.record({ organizationId: principal.organizationId, action, outcome, actor: principal, target: { type: 'state', id: stateId }, details: { via: 'terraform http backend', name, ...details } });
 
   async function fileFor(organizationId: string, name: string, create: boolean) {
     const backend = await backends.httpBackend(organizationId);
@@ -85,7 +91,7 @@ export function terraformHttpRoutes(deps: {
       api.removeAllContentTypeParsers();
       api.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
       const url = '/api/v1/terraform/state/:name';
-      const routeOptions = { bodyLimit: deps.bodyLimitBytes, config: { access: 'user' as const, raw: true }, schema: { hide: true, params, querystring: query } };
+      const routeOptions = { bodyLimit: deps.bodyLimitBytes, config: { access: 'user' as const, raw: true, ...STATE_ROUTE }, schema: { hide: true, params, querystring: query } };
 
       api.get(url, routeOptions, async (request, reply) => {
         const file = await fileFor(principalOf(request).organizationId, request.params.name, false);
@@ -111,7 +117,10 @@ export function terraformHttpRoutes(deps: {
         }
         const file = (await fileFor(principal.organizationId, request.params.name, true))!;
         const held = await locks.holderOf(file);
-        if (held && held.lock_id !== request.query.ID) return locked(reply, toLockInfo(held));
+        if (held && held.lock_id !== request.query.ID) {
+          await record(principal, 'state.written', file.id, request.params.name, { error: 'STATE_LOCKED' }, 'failure');
+          return locked(reply, toLockInfo(held));
+        }
         if (!held && request.query.ID) throw conflict(`State is not locked with ID ${request.query.ID} (it was unlocked, perhaps forcibly); lock it again`);
         const updated = await store.recordVersion(file, text, state, { action: 'written', userId: principal.userId, reason: 'terraform http backend' });
         deps.bus.publish('state.updated', principal.organizationId, {
@@ -123,6 +132,7 @@ export function terraformHttpRoutes(deps: {
           backend_id: file.backend_id,
           path: file.path,
         });
+        await record(principal, 'state.written', file.id, request.params.name, { serial: state.serial, lineage: state.lineage });
         return reply.status(200).send({ state_id: updated.id, serial: state.serial });
       });
 
@@ -134,6 +144,7 @@ export function terraformHttpRoutes(deps: {
         if (held && held.lock_id !== request.query.ID) return locked(reply, toLockInfo(held));
         await repo.updateFile(file.id, { present: 0, updated_at: deps.clock.now() });
         deps.bus.publish('state.updated', principal.organizationId, { state_id: file.id, action: 'deleted', reason: 'terraform http backend', backend_id: file.backend_id, path: file.path });
+        await record(principal, 'state.deleted', file.id, request.params.name);
         return reply.status(200).send();
       });
 
@@ -146,7 +157,10 @@ export function terraformHttpRoutes(deps: {
           const info = parseLockInfo(verifiedBody(request.body, request.headers['content-md5']));
           const file = (await fileFor(principal.organizationId, request.params.name, true))!;
           const result = await locks.acquire(principal, file, info);
-          if (result.acquired) return reply.status(200).header('content-type', 'application/json').send(JSON.stringify(result.lock));
+          if (result.acquired) {
+            await record(principal, 'state.locked', file.id, request.params.name, { lock_id: info.ID, operation: info.Operation, who: info.Who });
+            return reply.status(200).header('content-type', 'application/json').send(JSON.stringify(result.lock));
+          }
           // A retry of a LOCK that already succeeded (same ID) is not a conflict.
           if (result.holder.ID === info.ID) return reply.status(200).header('content-type', 'application/json').send(JSON.stringify(result.holder));
           return locked(reply, result.holder);
@@ -162,8 +176,20 @@ export function terraformHttpRoutes(deps: {
           const info = parseLockInfo(verifiedBody(request.body, request.headers['content-md5']));
           const file = await fileFor(principal.organizationId, request.params.name, false);
           if (!file) return reply.status(200).send();
+          // Releasing someone else's lock (terraform force-unlock) follows the same rule as the REST force unlock.
+          const held = await locks.holderOf(file);
+          const forcing = Boolean(held && held.lock_id === info.ID && held.holder_user_id !== principal.userId);
+          if (forcing) {
+            try {
+              assertMayForceUnlock(principal);
+            } catch (error) {
+              await record(principal, 'state.force_unlocked', file.id, request.params.name, { lock_id: info.ID }, 'denied');
+              throw error;
+            }
+          }
           const result = await locks.unlockById(file, info.ID);
           if (!result.released && result.holder) return locked(reply, result.holder);
+          if (held) await record(principal, forcing ? 'state.force_unlocked' : 'state.unlocked', file.id, request.params.name, { lock_id: info.ID });
           return reply.status(200).send();
         },
       });

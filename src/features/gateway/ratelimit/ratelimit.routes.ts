@@ -3,8 +3,9 @@ import { withMessage } from '../../../server/envelope';
 import type { App } from '../../../server/types';
 import { rateLimitConfig, updateRateLimitsBody } from './ratelimit.schemas';
 import type { RateLimitService } from './ratelimit.service';
+import type { AuditApi } from '../../audit/audit.api';
 
-export function rateLimitRoutes(deps: { limits: RateLimitService }) {
+export function rateLimitRoutes(deps: { limits: RateLimitService; audit?: AuditApi }) {
   const { limits } = deps;
   return (app: App) => {
     app.get(
@@ -23,7 +24,11 @@ export function rateLimitRoutes(deps: { limits: RateLimitService }) {
           response: { 200: rateLimitConfig },
         },
       },
-      async (request) => withMessage(await limits.updateConfig(principalOf(request), request.body), 'Rate limit configuration updated successfully'),
+      async (request) => {
+        const updated = await limits.updateConfig(principalOf(request), request.body);
+        await deps.audit?.record({ organizationId: principalOf(request).organizationId, action: 'rate_limits.updated', actor: principalOf(request), target: { type: 'rate_limits', id: null }, details: { changed: Object.keys(request.body ?? {}) } });
+        return withMessage(updated, 'Rate limit configuration updated successfully');
+      },
     );
   };
 }

@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { BACKOFF_BASE_MS, BACKOFF_CAP_MS, retryDelayMs } from './backoff';
-import { isPrivateAddress, parseDestination } from './destination';
+import { parseDestination } from './destination';
+import { classifyAddress } from '../../../lib/net/outbound-guard';
 import { sign, signingKey } from './signing';
 
 describe('retryDelayMs (exponential backoff, full jitter)', () => {
@@ -21,12 +22,12 @@ describe('retryDelayMs (exponential backoff, full jitter)', () => {
   });
 });
 
-describe('isPrivateAddress', () => {
+describe('classifyAddress (the outbound guard; more in src/lib/net/outbound-guard.test.ts)', () => {
   it.each(['127.0.0.1', '10.0.0.8', '172.16.5.4', '172.31.255.255', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', 'fe80::1', 'fd00::1', '::ffff:127.0.0.1', '224.0.0.1'])(
     '%s is private',
-    (address) => expect(isPrivateAddress(address)).toBe(true),
+    (address) => expect(classifyAddress(address)).not.toBe('public'),
   );
-  it.each(['8.8.8.8', '172.32.0.1', '1.1.1.1', '2606:4700:4700::1111', '::ffff:8.8.8.8'])('%s is public', (address) => expect(isPrivateAddress(address)).toBe(false));
+  it.each(['8.8.8.8', '172.32.0.1', '1.1.1.1', '2606:4700:4700::1111', '::ffff:8.8.8.8'])('%s is public', (address) => expect(classifyAddress(address)).toBe('public'));
 });
 
 describe('parseDestination', () => {

@@ -1,4 +1,5 @@
 import type { Clock } from '../../../lib/clock';
+import type { OutboundGuard } from '../../../lib/net/outbound-guard';
 import { newId } from '../../../lib/ids';
 import type { Logger } from '../../../lib/logger';
 import { retryDelayMs } from './backoff';
@@ -14,7 +15,8 @@ export interface DeliveryWorkerDeps {
   clock: Clock;
   logger: Logger;
   timeoutMs: number;
-  allowPrivate: boolean;
+  /** The outbound guard every delivery goes through (VIGIL_OUTBOUND_ALLOW). */
+  guard: OutboundGuard;
   background: boolean;
   /** Deliveries sent at once per pass. */
   concurrency?: number;
@@ -46,7 +48,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
     let result: SendResult;
     try {
       const headers = { ...fromJson<Record<string, string>>(row.headers, {}), ...signedHeaders(openNullable(deps.secrets, row.secret), row.id, Math.floor(sentAt / 1000), row.body) };
-      result = await postJson({ url: row.url, body: row.body, headers, timeoutMs: deps.timeoutMs, allowPrivate: deps.allowPrivate });
+      result = await postJson({ url: row.url, body: row.body, headers, timeoutMs: deps.timeoutMs, guard: deps.guard });
     } catch (error) {
       result = { statusCode: null, error: error instanceof Error ? error.message : 'send failed', durationMs: 0 };
     }

@@ -1,7 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import net from 'node:net';
-import { guardedLookup, isPrivateAddress } from './destination';
+import { REFUSED, type OutboundGuard } from '../../../lib/net/outbound-guard';
 
 export interface SendResult {
   statusCode: number | null;
@@ -13,9 +12,10 @@ const MAX_RESPONSE_BYTES = 64 * 1024;
 
 /**
  * One POST attempt with a hard deadline covering connect, upload and response. Redirects are not followed
- * (a 3xx is a failed attempt), and with `allowPrivate` false every resolved address is checked at connect time.
+ * (a 3xx is a failed attempt), and the outbound guard checks every resolved address at connect time. A refused
+ * destination is reported as `refused` only, with no status or timing, so the log cannot map a network.
  */
-export function postJson(input: { url: string; body: string; headers: Record<string, string>; timeoutMs: number; allowPrivate: boolean }): Promise<SendResult> {
+export function postJson(input: { url: string; body: string; headers: Record<string, string>; timeoutMs: number; guard: OutboundGuard }): Promise<SendResult> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   return new Promise((resolve) => {
@@ -33,8 +33,13 @@ export function postJson(input: { url: string; body: string; headers: Record<str
     } catch {
       return finish(null, 'invalid URL');
     }
-    const host = url.hostname.replace(/^\[|\]$/g, '');
-    if (!input.allowPrivate && net.isIP(host) && isPrivateAddress(host)) return finish(null, `destination ${host} is a private address`);
+    const refused = () => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve({ statusCode: null, error: REFUSED, durationMs: 0 });
+    };
+    if (input.guard.literalRefused(url.hostname)) return refused();
     const client = url.protocol === 'https:' ? https : http;
     const request = client.request(url, {
       method: 'POST',
@@ -44,14 +49,14 @@ export function postJson(input: { url: string; body: string; headers: Record<str
         'user-agent': 'Vigil-Webhooks/1',
         ...input.headers,
       },
-      lookup: input.allowPrivate ? undefined : guardedLookup,
+      lookup: input.guard.lookup,
       agent: false,
     });
     timer = setTimeout(() => {
       finish(null, `timed out after ${input.timeoutMs} ms`);
       request.destroy();
     }, input.timeoutMs);
-    request.on('error', (error) => finish(null, error.message.slice(0, 500)));
+    request.on('error', (error) => ((error as NodeJS.ErrnoException).code === 'EREFUSED_BY_GUARD' ? refused() : finish(null, error.message.slice(0, 500))));
     request.on('response', (response) => {
       let received = 0;
       response.on('data', (chunk: Buffer) => {

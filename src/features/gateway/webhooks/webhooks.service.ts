@@ -10,7 +10,8 @@ import type { Logger } from '../../../lib/logger';
 import type { Principal } from '../../../server/types';
 import { createDeliveryWorker } from './delivery.worker';
 import { sealNullable, type SecretBox } from '../../../lib/secret-box';
-import { parseDestination, privateDestinationReason } from './destination';
+import { parseDestination } from './destination';
+import type { OutboundGuard } from '../../../lib/net/outbound-guard';
 import { generateSecret } from './signing';
 import type { DeliveryRow, WebhookRow, WebhooksRepository } from './webhooks.repository';
 
@@ -47,21 +48,18 @@ export function createWebhooksService(deps: {
   logger: Logger;
   timeoutMs: number;
   maxAttempts: number;
-  allowPrivate: boolean;
+  guard: OutboundGuard;
   background: boolean;
   /** Webhook secrets are stored sealed and opened only to sign. */
   secrets: SecretBox;
 }) {
   const { repo, clock, bus } = deps;
-  const worker = createDeliveryWorker({ repo, clock, logger: deps.logger, secrets: deps.secrets, timeoutMs: deps.timeoutMs, allowPrivate: deps.allowPrivate, background: deps.background });
+  const worker = createDeliveryWorker({ repo, clock, logger: deps.logger, secrets: deps.secrets, timeoutMs: deps.timeoutMs, guard: deps.guard, background: deps.background });
 
   async function checkDestination(raw: string, field: string): Promise<string> {
     const parsed = parseDestination(raw);
     if ('reason' in parsed) throw badRequest(`url ${parsed.reason}`, [{ field, message: parsed.reason }]);
-    if (!deps.allowPrivate) {
-      const reason = await privateDestinationReason(parsed.url);
-      if (reason) throw badRequest(`url is not an allowed destination: ${reason}`, [{ field, message: reason }]);
-    }
+    await deps.guard.assertUrl(parsed.url.toString(), field);
     return parsed.url.toString();
   }
 
