@@ -4,5 +4,6 @@ import type { AnomaliesTables } from './tables/anomalies';
 import type { ThreatsTables } from './tables/threats';
 import type { DriftTables } from './tables/drift';
 import type { DriftStateTables } from './tables/drift-state';
+import type { SuppressionsTables } from './tables/suppressions';
 
-export interface Database extends CoreTables, GatewayTables, AnomaliesTables, ThreatsTables, DriftTables, DriftStateTables {}
+export interface Database extends CoreTables, GatewayTables, AnomaliesTables, ThreatsTables, DriftTables, DriftStateTables, SuppressionsTables {}

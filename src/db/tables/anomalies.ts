@@ -44,6 +44,10 @@ export interface AnomaliesTable {
   resolved_at: number | null;
   detected_at: number;
   created_at: number;
+  /** Suppression (or `allowlist:<id>`) that silenced it; null when it notified (migration 0009). */
+  suppressed_by?: string | null;
+  /** How it was resolved (e.g. automatically after N normal points) (migration 0009). */
+  resolution?: string | null;
 }
 
 /** Checkpointed detector state, one row per series (metric, log source or span name). */
