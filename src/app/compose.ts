@@ -31,6 +31,7 @@ import { wireGateway } from './features/gateway';
 import { wireThreats } from './features/threats';
 import { wireAnomalies } from './features/anomalies';
 import { wireDrift } from './features/drift';
+import { createSuppressionsModule } from '../features/suppressions/suppressions.module';
 
 export interface BuildOptions {
   config: Config;
@@ -114,11 +115,13 @@ export async function buildApp(options: BuildOptions): Promise<Vigil> {
 
   const core: CoreContext = { config, logger, db, dialect: database.dialect, clock, bus, redis, settings, secrets, ws, accounts, apiKeys };
 
+  const suppressions = createSuppressionsModule({ db, bus, clock, logger });
   const gateway = await wireGateway(core);
-  const threats = await wireThreats(core, { gateway: gateway.api });
-  const anomalies = await wireAnomalies(core, { gateway: gateway.api, threats: threats.api });
-  const drift = await wireDrift(core, { gateway: gateway.api });
+  const threats = await wireThreats(core, { gateway: gateway.api, suppressions: suppressions.api });
+  const anomalies = await wireAnomalies(core, { gateway: gateway.api, threats: threats.api, suppressions: suppressions.api });
+  const drift = await wireDrift(core, { gateway: gateway.api, suppressions: suppressions.api, threats: threats.driftThreats });
   const features: Feature[] = [threats.feature, gateway.feature, anomalies.feature, drift.feature];
+  features.push({ name: 'suppressions', routes: suppressions.routes, stop: suppressions.stop });
 
   for (const feature of features) feature.hooks?.(app);
   ws.register(app);

@@ -41,6 +41,9 @@ export const EVENT_SCHEMAS = {
   'state.updated': payload({ state_id: id, action: z.string() }),
   'resource.updated': payload({ resource_id: id, action: z.string() }),
   'remediation.updated': payload({ resource_id: z.string().nullable() }),
+  /** A suppression or allowlist entry was created or deleted; instances drop their cached copy. */
+  'suppression.changed': payload({ suppression_id: id, action: z.string() }),
+  'allowlist.changed': payload({ entry_id: id, action: z.string() }),
 } as const;
 
 export type EventName = keyof typeof EVENT_SCHEMAS;

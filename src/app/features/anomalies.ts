@@ -16,12 +16,13 @@ import { createModelsService } from '../../features/anomalies/models.service';
 import { modelsRoutes } from '../../features/anomalies/models.routes';
 import { otlpRoutes } from '../../features/anomalies/otlp.routes';
 import { v1Routes } from '../../features/anomalies/v1.routes';
+import type { SuppressionsApi } from '../../features/suppressions/suppressions.api';
 
 /** How often unacknowledged alerts are checked for escalation. */
 const ESCALATION_SCAN_MS = 10_000;
 
 /** Wires the anomaly engine. Owned by src/features/anomalies. */
-export async function wireAnomalies(core: CoreContext, deps: { gateway: GatewayApi; threats: ThreatsApi }): Promise<{ feature: Feature }> {
+export async function wireAnomalies(core: CoreContext, deps: { gateway: GatewayApi; threats: ThreatsApi; suppressions?: SuppressionsApi }): Promise<{ feature: Feature }> {
   const { db, bus, clock, logger } = core;
   const events = createEventsRepository(db);
   const anomaliesRepo = createAnomaliesRepository(db);
@@ -29,7 +30,7 @@ export async function wireAnomalies(core: CoreContext, deps: { gateway: GatewayA
   const engine = createDetectionEngine({ series, logger });
   const models = createModelsService({ models: createModelsRepository(db), events, anomalies: anomaliesRepo, clock, logger });
   await models.load();
-  const ingest = createIngestService({ db, events, anomalies: anomaliesRepo, engine, bus, clock, logger, threats: deps.threats, scorerFor: models.scorerFor });
+  const ingest = createIngestService({ db, events, anomalies: anomaliesRepo, engine, bus, clock, logger, threats: deps.threats, scorerFor: models.scorerFor, suppressions: deps.suppressions });
   const anomalies = createAnomaliesService({ db, anomalies: anomaliesRepo, series, engine, bus, clock });
   const dataPoints = createDataPointsService({ ingest, clock });
   const alerts = createAlertsService({ rules: createAlertRulesRepository(db), anomalies: anomaliesRepo, gateway: deps.gateway, bus, clock, logger, secrets: core.secrets });

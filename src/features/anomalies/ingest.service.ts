@@ -12,6 +12,8 @@ import type { EventsRepository } from './anomalies-events.repository';
 import { MAX_EVENTS_PER_BATCH, ingestEvent } from './anomalies.schemas';
 import { detect, keysOf, type Detection, type ExtraScorer, type IngestEvent } from './detection';
 import type { DetectionEngine } from './engine';
+import { markSuppressed } from './anomaly-suppression';
+import type { SuppressionsApi } from '../suppressions/suppressions.api';
 
 export interface IngestDeps {
   db: Kysely<Database>;
@@ -23,6 +25,7 @@ export interface IngestDeps {
   logger: Logger;
   threats: ThreatsApi;
   scorerFor: (organizationId: string) => ExtraScorer | undefined;
+  suppressions?: Pick<SuppressionsApi, 'matchMany'>;
 }
 
 export interface IngestOutcome {
@@ -109,11 +112,12 @@ export function createIngestService(deps: IngestDeps) {
               id: newId(), organization_id: organizationId, series_key: d.seriesKey, kind: d.kind, source: d.source, metric: d.metric,
               value: d.value, expected: d.expected, score: d.score, severity: d.severity, detector: d.detector, explanation: d.explanation,
               status: 'open' as const, event_id: event.id, point_id: event.pointId ?? null, notes: null, is_false_positive: 0,
-              acknowledged_at: null, acknowledged_by: null, resolved_at: null, detected_at: event.timestamp, created_at: now,
+              acknowledged_at: null, acknowledged_by: null, resolved_at: null, detected_at: event.timestamp, created_at: now, suppressed_by: null as string | null,
             };
           });
         return {
           commit: async () => {
+            await markSuppressed(deps.suppressions, organizationId, anomalies, events);
             const rows = events.map((e) => toRow(organizationId, e, now));
             if (anomalies.length === 0) {
               await deps.events.insertMany(rows);
@@ -134,6 +138,7 @@ export function createIngestService(deps: IngestDeps) {
 
   function afterCommit(organizationId: string, outcome: IngestOutcome) {
     for (const a of outcome.anomalies) {
+      if (a.suppressed_by) continue;
       deps.bus.publish('anomaly.detected', organizationId, {
         anomaly_id: a.id, source: a.source, metric: a.metric, score: a.score, severity: a.severity,
         explanation: a.explanation, value: a.value, expected: a.expected, kind: a.kind, detected_at: new Date(Number(a.detected_at)).toISOString(),

@@ -142,10 +142,11 @@ export function createPlaybooksService(deps: {
     await repo.updateStep(step.id, { status: 'running', started_at: startedAt });
     const params = fromJson<Record<string, unknown>>(step.params, {});
     const ctx = { organizationId: threat.organization_id, threat, playbookId: playbook.id, approvedBy: playbook.approved_by ?? '' };
-    const { result, error, attempts } = await attemptStep(() => deps.steps.run(step.action as StepAction, params, ctx), retries, timeoutMs, step.action);
-    const status = error === null ? 'completed' : 'failed';
+    const outcome = await attemptStep(() => deps.steps.run(step.action as StepAction, params, ctx), retries, timeoutMs, step.action);
+    const { result, error, attempts } = outcome;
+    const status = 'skipped' in outcome ? 'skipped' : error === null ? 'completed' : 'failed';
     await repo.updateStep(step.id, { status, result: result ?? `Failed: ${error}`, error, attempts, duration_ms: round(performance.now() - started, 3), finished_at: clock.now() });
-    return status === 'completed';
+    return status !== 'failed';
   }
 
   async function execute(playbook: PlaybookRow, threat: ThreatRow) {

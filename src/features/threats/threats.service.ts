@@ -32,6 +32,7 @@ export function toThreatSummary(row: ThreatRow) {
     detected_at: isoOrNull(row.detected_at)!,
     last_seen_at: isoOrNull(row.last_seen_at)!,
     mitigated_at: isoOrNull(row.mitigated_at),
+    suppressed_by: row.suppressed_by ?? null,
   };
 }
 
