@@ -32,6 +32,7 @@ import { wireThreats } from './features/threats';
 import { wireAnomalies } from './features/anomalies';
 import { wireDrift } from './features/drift';
 import { createSuppressionsModule } from '../features/suppressions/suppressions.module';
+import { createTimelineModule } from '../features/timeline/timeline.module';
 
 export interface BuildOptions {
   config: Config;
@@ -122,6 +123,7 @@ export async function buildApp(options: BuildOptions): Promise<Vigil> {
   const drift = await wireDrift(core, { gateway: gateway.api, suppressions: suppressions.api, threats: threats.driftThreats });
   const features: Feature[] = [threats.feature, gateway.feature, anomalies.feature, drift.feature];
   features.push({ name: 'suppressions', routes: suppressions.routes, stop: suppressions.stop });
+  features.push({ name: 'timeline', routes: createTimelineModule({ db }).routes });
 
   for (const feature of features) feature.hooks?.(app);
   ws.register(app);
