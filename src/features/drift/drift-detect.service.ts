@@ -116,6 +116,10 @@ export function createDriftDetectService(deps: {
       const { computation, remediation, live, liveById } = await scopeFindings(job);
       const silenced = await applyDriftSuppressions(deps.suppressions, job.organization_id, computation.findings, liveById);
       const findings = silenced.findings;
+      // Before the result reads as completed, so that a completed result's threats are already there.
+      await raiseDriftThreats(deps.threats, job.organization_id, job.result_id, clock.now(), findings, remediation, liveById).catch((error) =>
+        logger.error({ err: error, jobId }, 'drift: raising threats from drift failed'),
+      );
       const count = (severity: DriftFinding['severity']) => findings.filter((f) => f.severity === severity).length;
       await repo.finish(
         jobId,
@@ -128,9 +132,6 @@ export function createDriftDetectService(deps: {
       );
       await deps.inventory.recordCosts(job.organization_id, job.scope === 'resource' ? live.filter((r) => r.id === job.resource_id) : live);
       publishOutcome(job, silenced.notifying, remediation);
-      await raiseDriftThreats(deps.threats, job.organization_id, job.result_id, clock.now(), findings, remediation, liveById).catch((error) =>
-        logger.error({ err: error, jobId }, 'drift: raising threats from drift failed'),
-      );
     } catch (error) {
       const message = error instanceof AppError ? error.message : 'Drift detection failed; see the server log';
       logger.error({ err: error, jobId }, 'drift: job failed');

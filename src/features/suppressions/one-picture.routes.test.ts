@@ -106,7 +106,7 @@ describe('one picture across engines', () => {
     const loud = await bruteForce(app, admin, '203.0.113.11');
     expect(loud.suppressed_by ?? null).toBeNull();
     await deliverAll();
-    for (let attempt = 0; attempt < 200 && received.length === 0; attempt++) await new Promise((resolve) => setTimeout(resolve, 10));
+    for (let attempt = 0; attempt < 500 && received.length === 0; attempt++) await new Promise((resolve) => setTimeout(resolve, 10));
     expect(received.filter((r) => r.event === 'threat.detected' && r.data.threat_id === loud.threat_id)).toHaveLength(1);
     // the outbox never held a delivery for the silenced threat
     const outbox = await app.core.db.selectFrom('webhook_deliveries').select('body').where('event', '=', 'threat.detected').execute();
