@@ -73,6 +73,8 @@ export const configSchema = z.object({
   threatCheckpointSeconds: intFromEnv(1, 86_400).default(60),
   /** Set by tests and benchmarks to run without background timers. */
   backgroundJobs: boolFromEnv.default(true),
+  /** Anomalies: an open or acknowledged anomaly resolves by itself after this many normal points of its series (0: never). */
+  anomalyAutoResolvePoints: intFromEnv(0, 100_000).default(10),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -17,6 +17,7 @@ import { modelsRoutes } from '../../features/anomalies/models.routes';
 import { otlpRoutes } from '../../features/anomalies/otlp.routes';
 import { v1Routes } from '../../features/anomalies/v1.routes';
 import type { SuppressionsApi } from '../../features/suppressions/suppressions.api';
+import { createAnomalyLifecycle } from '../../features/anomalies/anomaly-lifecycle';
 
 /** How often unacknowledged alerts are checked for escalation. */
 const ESCALATION_SCAN_MS = 10_000;
@@ -30,7 +31,9 @@ export async function wireAnomalies(core: CoreContext, deps: { gateway: GatewayA
   const engine = createDetectionEngine({ series, logger });
   const models = createModelsService({ models: createModelsRepository(db), events, anomalies: anomaliesRepo, clock, logger });
   await models.load();
-  const ingest = createIngestService({ db, events, anomalies: anomaliesRepo, engine, bus, clock, logger, threats: deps.threats, scorerFor: models.scorerFor, suppressions: deps.suppressions });
+  const ingest = createIngestService({ db, events, anomalies: anomaliesRepo, engine, bus, clock, logger, threats: deps.threats, scorerFor: models.scorerFor, suppressions: deps.suppressions,
+    lifecycle: createAnomalyLifecycle({ db, bus, clock, resolveAfterPoints: core.config.anomalyAutoResolvePoints }),
+  });
   const anomalies = createAnomaliesService({ db, anomalies: anomaliesRepo, series, engine, bus, clock });
   const dataPoints = createDataPointsService({ ingest, clock });
   const alerts = createAlertsService({ rules: createAlertRulesRepository(db), anomalies: anomaliesRepo, gateway: deps.gateway, bus, clock, logger, secrets: core.secrets });

@@ -72,6 +72,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     await db.schema.alterTable(table).addColumn('suppressed_by', 'text').execute();
   }
   await db.schema.alterTable('anomalies').addColumn('resolution', 'text').execute();
+  await db.schema.alterTable('anomalies').addColumn('normal_streak', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema.createIndex('anomalies_org_series_idx').on('anomalies').columns(['organization_id', 'series_key', 'status']).execute();
 
   const stored = await db.selectFrom('settings').select(['organization_id', 'value']).where('key', '=', 'drift.ignore_rules').execute();
   const now = Date.now();
@@ -116,6 +118,8 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropIndex('anomalies_org_series_idx').execute();
+  await db.schema.alterTable('anomalies').dropColumn('normal_streak').execute();
   await db.schema.alterTable('anomalies').dropColumn('resolution').execute();
   for (const table of ['anomalies', 'threats', 'drift_results']) {
     await db.schema.alterTable(table).dropColumn('suppressed_by').execute();

@@ -48,6 +48,8 @@ export interface AnomaliesTable {
   suppressed_by?: string | null;
   /** How it was resolved (e.g. automatically after N normal points) (migration 0009). */
   resolution?: string | null;
+  /** Normal points of the series since the last anomalous one, while unresolved (migration 0009). */
+  normal_streak?: number;
 }
 
 /** Checkpointed detector state, one row per series (metric, log source or span name). */

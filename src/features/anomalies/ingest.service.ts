@@ -13,6 +13,7 @@ import { MAX_EVENTS_PER_BATCH, ingestEvent } from './anomalies.schemas';
 import { detect, keysOf, type Detection, type ExtraScorer, type IngestEvent } from './detection';
 import type { DetectionEngine } from './engine';
 import { markSuppressed } from './anomaly-suppression';
+import type { AnomalyLifecycle } from './anomaly-lifecycle';
 import type { SuppressionsApi } from '../suppressions/suppressions.api';
 
 export interface IngestDeps {
@@ -26,6 +27,7 @@ export interface IngestDeps {
   threats: ThreatsApi;
   scorerFor: (organizationId: string) => ExtraScorer | undefined;
   suppressions?: Pick<SuppressionsApi, 'matchMany'>;
+  lifecycle?: AnomalyLifecycle;
 }
 
 export interface IngestOutcome {
@@ -118,6 +120,7 @@ export function createIngestService(deps: IngestDeps) {
         return {
           commit: async () => {
             await markSuppressed(deps.suppressions, organizationId, anomalies, events);
+            const lifecycle = await deps.lifecycle?.plan(organizationId, detections, anomalies);
             const rows = events.map((e) => toRow(organizationId, e, now));
             if (anomalies.length === 0) {
               await deps.events.insertMany(rows);
@@ -127,6 +130,7 @@ export function createIngestService(deps: IngestDeps) {
                 await deps.anomalies.insertMany(anomalies, trx);
               });
             }
+            await deps.lifecycle?.apply(organizationId, lifecycle ?? null);
             return { events, detections, anomalies };
           },
         };

@@ -12,7 +12,7 @@ export function createThreatsDriftRepository(db: Kysely<Database>) {
         .where('threat_type', '=', threatType)
         .where('target', '=', target)
         .where('log_format', '=', 'drift')
-        .where('status', 'in', ['detected', 'analyzing'])
+        .where('status', 'in', ['detected', 'analyzing', 'acknowledged'])
         .orderBy('last_seen_at', 'desc')
         .limit(1)
         .executeTakeFirst();
