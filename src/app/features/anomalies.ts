@@ -39,6 +39,18 @@ export async function wireAnomalies(core: CoreContext, deps: { gateway: GatewayA
   const alerts = createAlertsService({ rules: createAlertRulesRepository(db), anomalies: anomaliesRepo, gateway: deps.gateway, bus, clock, logger, secrets: core.secrets });
 
   bus.subscribe(['anomaly.detected'], (event) => alerts.evaluate(event.organizationId, event.data as unknown as AlertAnomaly).then(() => undefined), { scope: 'local' });
+  bus.subscribe(['threat.detected'], (event) => {
+    const d = event.data as Record<string, unknown>;
+    if (d.simulated) return;
+    const finding = { engine: 'threat' as const, anomaly_id: String(d.threat_id), source: 'threat', metric: String(d.threat_type), score: Number(d.confidence ?? 1), severity: String(d.severity), explanation: `${d.severity} ${d.threat_type}${d.source_ip ? ` from ${d.source_ip}` : ''}${d.resource ? ` on ${d.resource}` : ''}`, detected_at: String(d.timestamp ?? event.createdAt), types: [String(d.threat_type)], tags: [] };
+    return alerts.evaluate(event.organizationId, finding).then(() => undefined);
+  }, { scope: 'local' });
+  bus.subscribe(['drift.detected'], (event) => {
+    const d = event.data as Record<string, unknown>;
+    const types = Array.isArray(d.resource_types) ? d.resource_types.map(String) : [];
+    const finding = { engine: 'drift' as const, anomaly_id: String(d.result_id), source: 'drift', metric: types.join(',') || 'drift', score: 1, severity: String(d.max_severity ?? 'low'), explanation: `${d.drift_count} drift finding(s) on ${types.join(', ') || 'the inventory'} (result ${d.result_id})`, detected_at: event.createdAt, types, tags: Array.isArray(d.resource_tags) ? (d.resource_tags as Record<string, string>[]) : [] };
+    return alerts.evaluate(event.organizationId, finding).then(() => undefined);
+  }, { scope: 'local' });
   core.ws.map('anomaly.detected', 'drift', (event) => ({ type: 'anomaly_detected', data: { id: event.data.anomaly_id, ...event.data } }));
 
   let timer: NodeJS.Timeout | null = null;

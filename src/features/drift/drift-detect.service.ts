@@ -11,7 +11,7 @@ import type { DriftResultsRepository, JobRow } from './drift-results.repository'
 import { computeDrift } from './diff/drift-engine';
 import { planRemediation } from './diff/remediation';
 import type { InventoryService } from './inventory.service';
-import { applyDriftSuppressions, raiseDriftThreats } from './drift-findings-policy';
+import { applyDriftSuppressions, notifyingSummary, raiseDriftThreats } from './drift-findings-policy';
 import type { SuppressionsApi } from '../suppressions/suppressions.api';
 import type { DriftThreatsApi } from '../threats/drift-threats.service';
 
@@ -131,7 +131,7 @@ export function createDriftDetectService(deps: {
         clock.now(),
       );
       await deps.inventory.recordCosts(job.organization_id, job.scope === 'resource' ? live.filter((r) => r.id === job.resource_id) : live);
-      publishOutcome(job, silenced.notifying, remediation);
+      publishOutcome(job, silenced.notifying, remediation, notifyingSummary(findings, liveById));
     } catch (error) {
       const message = error instanceof AppError ? error.message : 'Drift detection failed; see the server log';
       logger.error({ err: error, jobId }, 'drift: job failed');
@@ -141,10 +141,10 @@ export function createDriftDetectService(deps: {
     return true;
   }
 
-  function publishOutcome(job: JobRow, driftCount: number, remediation: ReturnType<typeof planRemediation>) {
+  function publishOutcome(job: JobRow, driftCount: number, remediation: ReturnType<typeof planRemediation>, summary: Record<string, unknown> = {}) {
     const base = { job_id: job.id, result_id: job.result_id, resource_id: job.resource_id, state_id: job.state_id, scope: job.scope };
     bus.publish('drift.scan_completed', job.organization_id, { ...base, status: 'completed', drift_detected: driftCount > 0, drift_count: driftCount });
-    if (driftCount > 0) bus.publish('drift.detected', job.organization_id, { ...base, drift_count: driftCount, status: 'completed' });
+    if (driftCount > 0) bus.publish('drift.detected', job.organization_id, { ...base, drift_count: driftCount, status: 'completed', ...summary });
     for (const step of remediation) {
       bus.publish('remediation.updated', job.organization_id, {
         job_id: job.id, result_id: job.result_id, resource_id: step.resource_id, resource_address: step.resource_address,

@@ -63,3 +63,13 @@ export async function raiseDriftThreats(
     }),
   });
 }
+
+const RANK: Record<string, number> = { low: 1, medium: 2, high: 3, critical: 4 };
+
+/** What alert rules read from `drift.detected`: the highest severity, resource types and tags of the notifying findings. */
+export function notifyingSummary(findings: DriftFindingWithSuppression[], liveById: Map<string, LiveResource>) {
+  const loud = findings.filter((f) => !f.suppressed_by);
+  const max = loud.reduce<string | null>((best, f) => (best === null || (RANK[f.severity] ?? 0) > (RANK[best] ?? 0) ? f.severity : best), null);
+  const tags = [...new Set(loud.map((f) => f.resource_id).filter((id): id is string => Boolean(id)))].map((id) => liveById.get(id)?.tags).filter((t): t is Record<string, string> => Boolean(t));
+  return { max_severity: max, resource_types: [...new Set(loud.map((f) => f.resource_type))], resource_tags: tags.slice(0, 100) };
+}
