@@ -25,6 +25,8 @@ import { createThreatsService } from '../../features/threats/threats.service';
 import type { SuppressionsApi } from '../../features/suppressions/suppressions.api';
 import { createDriftThreatsService, type DriftThreatsApi } from '../../features/threats/drift-threats.service';
 import { createThreatsDriftRepository } from '../../features/threats/threats-drift.repository';
+import { createRuleBacktestService } from '../../features/threats/rule-backtest.service';
+import { ruleBacktestRoutes } from '../../features/threats/rule-backtest.routes';
 
 /** Bus events forwarded to /ws/threats clients, in pipeline order, as ThreatCopilot names them. */
 const WS_MESSAGES: [EventName, string][] = [
@@ -121,6 +123,7 @@ export async function wireThreats(core: CoreContext, deps: { gateway: GatewayApi
       threatsRoutes({ detection, threats, settings, simulation })(app);
       playbooksRoutes({ playbooks, blocklist })(app);
       threatOpsRoutes({ agents, analytics, rules: customRules })(app);
+      ruleBacktestRoutes({ backtest: createRuleBacktestService({ db, engine, pipeline, customRules }) })(app);
     },
     start: () => {
       if (config.backgroundJobs) checkpoint.start(config.threatCheckpointSeconds);
