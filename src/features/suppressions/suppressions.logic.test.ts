@@ -128,3 +128,22 @@ describe('allowlist', () => {
     expect(allowlistEntryFor(entries, null, 0)).toBeNull();
   });
 });
+
+describe('CIDR arithmetic', () => {
+  it('matches prefixes exactly at their boundaries, IPv4 and IPv6', () => {
+    expect(cidrTest('10.0.0.0/8')!('10.255.255.255')).toBe(true);
+    expect(cidrTest('10.0.0.0/8')!('11.0.0.0')).toBe(false);
+    expect(cidrTest('192.168.1.128/25')!('192.168.1.127')).toBe(false);
+    expect(cidrTest('192.168.1.128/25')!('192.168.1.200')).toBe(true);
+    expect(cidrTest('0.0.0.0/0')!('8.8.8.8')).toBe(true);
+    expect(cidrTest('203.0.113.7')!('203.0.113.7')).toBe(true);
+    expect(cidrTest('203.0.113.7')!('203.0.113.8')).toBe(false);
+    expect(cidrTest('2001:db8::/32')!('2001:db9::1')).toBe(false);
+    expect(cidrTest('2001:db8:abcd::/48')!('2001:db8:abcd:ffff::1')).toBe(true);
+    expect(cidrTest('2001:db8:abcd::/49')!('2001:db8:abcd:8000::1')).toBe(false);
+    expect(cidrTest('::/0')!('fe80::1')).toBe(true);
+    expect(cidrTest('::ffff:0:0/96')!('::ffff:0a00:0001')).toBe(true);
+    expect(cidrTest('64:ff9b::/96')!('64:ff9b::192.0.2.33')).toBe(true);
+    expect(cidrTest('2001:db8::1')!('2001:0db8:0000:0000:0000:0000:0000:0001')).toBe(true);
+  });
+});

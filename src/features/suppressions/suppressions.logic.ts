@@ -1,4 +1,4 @@
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
 import { CronExpressionParser } from 'cron-parser';
 
 /**
@@ -71,21 +71,86 @@ export function parseCidr(text: string): { address: string; prefix: number; fami
   return { address, prefix, family: version === 4 ? 'ipv4' : 'ipv6' };
 }
 
-/** Normalises `::ffff:1.2.3.4` to `1.2.3.4` so IPv4 rules catch IPv4-mapped peers. */
-function plainAddress(value: string): { address: string; family: 'ipv4' | 'ipv6' } | null {
-  const trimmed = value.trim().replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, '$1');
-  const version = isIP(trimmed);
-  return version === 0 ? null : { address: trimmed, family: version === 4 ? 'ipv4' : 'ipv6' };
+function parseIPv4(text: string): number | null {
+  const parts = text.split('.');
+  if (parts.length !== 4) return null;
+  let value = 0;
+  for (const part of parts) {
+    if (!/^\d{1,3}$/.test(part)) return null;
+    const n = Number(part);
+    if (n > 255) return null;
+    value = value * 256 + n;
+  }
+  return value;
 }
 
+/** Eight 16-bit groups (an embedded IPv4 tail and `::` expanded), or null. */
+function parseIPv6(text: string): number[] | null {
+  if (isIP(text) !== 6) return null;
+  let head = text;
+  const tail: number[] = [];
+  const lastColon = head.lastIndexOf(':');
+  if (head.includes('.', lastColon)) {
+    const v4 = parseIPv4(head.slice(lastColon + 1));
+    if (v4 === null) return null;
+    tail.push(Math.floor(v4 / 65536), v4 % 65536);
+    head = head.slice(0, lastColon + 1) + (head.endsWith('::' + head.slice(lastColon + 1)) ? '' : '0');
+    if (head.endsWith(':0')) head = head.slice(0, -2);
+  }
+  const [left, right] = head.includes('::') ? head.split('::') : [head, null];
+  const groups = (part: string | null | undefined) => (part ? part.split(':').filter((g) => g !== '').map((g) => parseInt(g, 16)) : []);
+  const l = groups(left);
+  const r = [...groups(right), ...tail];
+  if (right === null) return [...l, ...tail].length === 8 ? [...l, ...tail] : null;
+  const fill = 8 - l.length - r.length;
+  return fill < 0 ? null : [...l, ...Array(fill).fill(0), ...r];
+}
+
+type ParsedAddress = { v4: number } | { v6: number[] } | null;
+// Every CIDR condition of every suppression tests the same finding's address in turn: parse it once.
+let lastText: string | null = null;
+let lastParsed: ParsedAddress = null;
+
+/** Normalises `::ffff:1.2.3.4` to `1.2.3.4` so IPv4 rules catch IPv4-mapped peers. */
+function plainAddress(value: string): ParsedAddress {
+  if (value === lastText) return lastParsed;
+  lastParsed = parseAddress(value);
+  lastText = value;
+  return lastParsed;
+}
+
+function parseAddress(value: string): ParsedAddress {
+  const trimmed = value.trim().replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, '$1');
+  const v4 = parseIPv4(trimmed);
+  if (v4 !== null) return { v4 };
+  const v6 = parseIPv6(trimmed);
+  return v6 ? { v6 } : null;
+}
+
+/** A containment test for an IPv4 or IPv6 CIDR (plain arithmetic: no parsing library on the hot path). */
 export function cidrTest(cidr: string): Test | null {
   const parsed = parseCidr(cidr);
   if (!parsed) return null;
-  const list = new BlockList();
-  list.addSubnet(parsed.address, parsed.prefix, parsed.family);
+  if (parsed.family === 'ipv4') {
+    const size = 2 ** (32 - parsed.prefix);
+    const network = Math.floor(parseIPv4(parsed.address)! / size);
+    return (value) => {
+      const address = plainAddress(value);
+      return address !== null && 'v4' in address && Math.floor(address.v4 / size) === network;
+    };
+  }
+  const network = parseIPv6(parsed.address);
+  if (!network) return null;
+  const prefix = parsed.prefix;
   return (value) => {
     const address = plainAddress(value);
-    return address !== null && address.family === parsed.family && list.check(address.address, address.family);
+    if (!address || !('v6' in address)) return false;
+    for (let bit = 0, group = 0; bit < prefix; bit += 16, group++) {
+      const bits = Math.min(16, prefix - bit);
+      const shift = 16 - bits;
+      if (address.v6[group]! >> shift !== network[group]! >> shift) return false;
+    }
+    return true;
   };
 }
 
@@ -165,7 +230,8 @@ function valuesOf(finding: Finding, field: string): string[] {
   }
   if (field === 'rule_id') return finding.rule_ids ?? [];
   const value = (finding as unknown as Record<string, unknown>)[field];
-  if (value === undefined || value === null) return [];
+  if (value === undefined || value === null || value === '') return [];
+  if (typeof value === 'string') return [value];
   return (Array.isArray(value) ? value : [value]).filter((v) => v !== null && v !== undefined && v !== '').map(String);
 }
 
