@@ -90,7 +90,8 @@ export function createBackendsService(deps: {
     const byProvider = new Map<string, string[]>();
     if (isDefault) {
       for (const source of serverSources(deps.config)) {
-        const manages = wanted && source.config.type === 'local' ? [...wanted].filter((p) => rootManages((source.config as { path: string }).path, p)) : [];
+        // a root has no region: asked for regions, only regional sources (S3) answer
+        const manages = wanted && !regions && source.config.type === 'local' ? [...wanted].filter((p) => rootManages((source.config as { path: string }).path, p)) : [];
         for (const provider of [source.provider, ...manages]) if (wanted?.has(provider as never)) byProvider.set(provider, [...(byProvider.get(provider) ?? []), source.name]);
         if (wanted && !wanted.has(source.provider) && !(source.provider === 'aws' && wanted.has('s3' as never)) && manages.length === 0) continue;
         if (regions && source.region && !regions.has(source.region)) continue;
