@@ -44,6 +44,8 @@ import { createFindingsModule } from '../features/findings/findings.module';
 import { createConsoleModule } from '../features/console/console.module';
 import { createClusterModule, type ClusterModule } from '../features/cluster/cluster.module';
 import { wireIntake, wireMetrics } from './features/intake';
+import { createSuppressionsModule } from '../features/suppressions/suppressions.module';
+import { createTimelineModule } from '../features/timeline/timeline.module';
 
 export interface BuildOptions {
   config: Config;
@@ -158,12 +160,13 @@ export async function buildApp(options: BuildOptions): Promise<Vigil> {
     config.redisUrl && config.databaseUrl && config.cluster !== 'off'
       ? createClusterModule({ db, redisUrl: config.redisUrl, logger, namespace: await settings.putIfAbsent(SERVER_SCOPE, 'cluster_id', randomToken(12)), options: { partitions: config.clusterPartitions, leaseMs: config.clusterLeaseMs, renewMs: config.clusterRenewMs } })
       : null;
+  const suppressions = createSuppressionsModule({ db, bus, clock, logger });
   const gateway = await wireGateway(core);
-  const threats = await wireThreats(core, { gateway: gateway.api, sharedCorrelation: cluster !== null });
+  const threats = await wireThreats(core, { gateway: gateway.api, sharedCorrelation: cluster !== null, suppressions: suppressions.api });
   threatsRef = threats.api;
   const metrics = wireMetrics(core, { gateway: gateway.api, pingDatabase: () => database.ping(), redisConnections: [redis, redisSubscriber] });
-  const anomalies = await wireAnomalies(core, { gateway: gateway.api, threats: threats.api, cluster: cluster?.api ?? null, ingestHooks: metrics.ingestHooks });
-  const drift = await wireDrift(core, { gateway: gateway.api });
+  const anomalies = await wireAnomalies(core, { gateway: gateway.api, threats: threats.api, cluster: cluster?.api ?? null, ingestHooks: metrics.ingestHooks, suppressions: suppressions.api });
+  const drift = await wireDrift(core, { gateway: gateway.api, suppressions: suppressions.api, threats: threats.driftThreats });
   const intake = wireIntake(core, { ingest: anomalies.api.ingest as IngestApi, metrics: metrics.module });
   const retention = createRetentionModule({
     db,
@@ -185,6 +188,8 @@ export async function buildApp(options: BuildOptions): Promise<Vigil> {
     background: config.backgroundJobs,
   });
   features.push({ name: 'findings', routes: findings.routes }, { name: 'console', routes: (target) => webConsole.routes(target), start: webConsole.start, stop: webConsole.stop });
+  features.push({ name: 'suppressions', routes: suppressions.routes, stop: suppressions.stop });
+  features.push({ name: 'timeline', routes: createTimelineModule({ db }).routes });
   // Last: starts once the partition workers are ready, stops (handing partitions off) before the others.
   if (cluster) features.push({ name: 'cluster', start: () => cluster.start(), stop: () => cluster.stop() });
 

@@ -6,7 +6,8 @@ import type { DriftTables } from './tables/drift';
 import type { DriftStateTables } from './tables/drift-state';
 import type { ConsoleTables } from './tables/console';
 import type { ClusterTables } from './tables/cluster';
-
 import type { OrganizationsTables } from './tables/organizations';
 
-export interface Database extends CoreTables, GatewayTables, AnomaliesTables, ThreatsTables, DriftTables, DriftStateTables, ConsoleTables, ClusterTables, OrganizationsTables {}
+import type { SuppressionsTables } from './tables/suppressions';
+
+export interface Database extends CoreTables, GatewayTables, AnomaliesTables, ThreatsTables, DriftTables, DriftStateTables, ConsoleTables, ClusterTables, OrganizationsTables, SuppressionsTables {}

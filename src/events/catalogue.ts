@@ -45,6 +45,9 @@ export const EVENT_SCHEMAS = {
   'audit.recorded': payload({ audit_id: id, action: z.string(), outcome: z.string() }),
   /** A member's role or status changed, or the member was removed; instances drop their cached copy of the user. */
   'member.updated': payload({ user_id: id, action: z.string() }),
+  /** A suppression or allowlist entry was created or deleted; instances drop their cached copy. */
+  'suppression.changed': payload({ suppression_id: id, action: z.string() }),
+  'allowlist.changed': payload({ entry_id: id, action: z.string() }),
 } as const;
 
 export type EventName = keyof typeof EVENT_SCHEMAS;

@@ -114,6 +114,8 @@ export const configSchema = z.object({
   syslogOrganization: z.string().trim().min(1).max(64).optional(),
   syslogMaxFrameBytes: intFromEnv(480, 1024 * 1024).default(64 * 1024),
   syslogMaxQueued: intFromEnv(100, 10_000_000).default(50_000),
+  /** Anomalies: an open or acknowledged anomaly resolves by itself after this many normal points of its series (0: never). */
+  anomalyAutoResolvePoints: intFromEnv(0, 100_000).default(10),
 });
 
 export type Config = z.infer<typeof configSchema>;

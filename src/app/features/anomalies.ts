@@ -21,6 +21,8 @@ import { createPartitionedIngest } from '../../features/anomalies/partitioned-in
 import { createPartitionWorkers } from '../../features/anomalies/partition-workers';
 import { logLinesOf, publishAnomalies } from '../../features/anomalies/ingest.service';
 import { otlpProtobufCodec } from '../../features/intake/otlp-protobuf';
+import type { SuppressionsApi } from '../../features/suppressions/suppressions.api';
+import { createAnomalyLifecycle } from '../../features/anomalies/anomaly-lifecycle';
 
 /** How often unacknowledged alerts are checked for escalation. */
 const ESCALATION_SCAN_MS = 10_000;
@@ -28,7 +30,7 @@ const ESCALATION_SCAN_MS = 10_000;
 /** Wires the anomaly engine. Owned by src/features/anomalies. */
 export async function wireAnomalies(
   core: CoreContext,
-  deps: { gateway: GatewayApi; threats: ThreatsApi; cluster?: ClusterApi | null; ingestHooks?: IngestHooks },
+  deps: { gateway: GatewayApi; threats: ThreatsApi; cluster?: ClusterApi | null; ingestHooks?: IngestHooks; suppressions?: SuppressionsApi },
 ): Promise<{ feature: Feature; workers: ReturnType<typeof createPartitionWorkers> | null; api: { ingest: IngestApi<ReturnType<IngestService['validate']>[number]> } }> {
   const { db, bus, clock, logger } = core;
   const events = createEventsRepository(db);
@@ -48,7 +50,10 @@ export async function wireAnomalies(
     : null;
   if (cluster && workers) cluster.setOwner(workers.owner);
   const ingest = withIngestHooks(
-    createIngestService({ db, events, anomalies: anomaliesRepo, engine, bus, clock, logger, threats: deps.threats, scorerFor: models.scorerFor, partitioned }),
+    createIngestService({
+      db, events, anomalies: anomaliesRepo, engine, bus, clock, logger, threats: deps.threats, scorerFor: models.scorerFor, partitioned, suppressions: deps.suppressions,
+      lifecycle: createAnomalyLifecycle({ db, bus, clock, resolveAfterPoints: core.config.anomalyAutoResolvePoints }),
+    }),
     deps.ingestHooks,
   );
   const anomalies = createAnomaliesService({ db, anomalies: anomaliesRepo, series, engine, bus, clock });
@@ -56,6 +61,18 @@ export async function wireAnomalies(
   const alerts = createAlertsService({ rules: createAlertRulesRepository(db), anomalies: anomaliesRepo, gateway: deps.gateway, bus, clock, logger, secrets: core.secrets, guard: core.outbound });
 
   bus.subscribe(['anomaly.detected'], (event) => alerts.evaluate(event.organizationId, event.data as unknown as AlertAnomaly).then(() => undefined), { scope: 'local' });
+  bus.subscribe(['threat.detected'], (event) => {
+    const d = event.data as Record<string, unknown>;
+    if (d.simulated) return;
+    const finding = { engine: 'threat' as const, anomaly_id: String(d.threat_id), source: 'threat', metric: String(d.threat_type), score: Number(d.confidence ?? 1), severity: String(d.severity), explanation: `${d.severity} ${d.threat_type}${d.source_ip ? ` from ${d.source_ip}` : ''}${d.resource ? ` on ${d.resource}` : ''}`, detected_at: String(d.timestamp ?? event.createdAt), types: [String(d.threat_type)], tags: [] };
+    return alerts.evaluate(event.organizationId, finding).then(() => undefined);
+  }, { scope: 'local' });
+  bus.subscribe(['drift.detected'], (event) => {
+    const d = event.data as Record<string, unknown>;
+    const types = Array.isArray(d.resource_types) ? d.resource_types.map(String) : [];
+    const finding = { engine: 'drift' as const, anomaly_id: String(d.result_id), source: 'drift', metric: types.join(',') || 'drift', score: 1, severity: String(d.max_severity ?? 'low'), explanation: `${d.drift_count} drift finding(s) on ${types.join(', ') || 'the inventory'} (result ${d.result_id})`, detected_at: event.createdAt, types, tags: Array.isArray(d.resource_tags) ? (d.resource_tags as Record<string, string>[]) : [] };
+    return alerts.evaluate(event.organizationId, finding).then(() => undefined);
+  }, { scope: 'local' });
   core.ws.map('anomaly.detected', 'drift', (event) => ({ type: 'anomaly_detected', data: { id: event.data.anomaly_id, ...event.data } }));
 
   let timer: NodeJS.Timeout | null = null;

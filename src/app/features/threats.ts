@@ -23,6 +23,11 @@ import { createThreatsOpsRepository } from '../../features/threats/threats-ops.r
 import { createThreatsRepository } from '../../features/threats/threats.repository';
 import { threatsRoutes } from '../../features/threats/threats.routes';
 import { createThreatsService } from '../../features/threats/threats.service';
+import type { SuppressionsApi } from '../../features/suppressions/suppressions.api';
+import { createDriftThreatsService, type DriftThreatsApi } from '../../features/threats/drift-threats.service';
+import { createThreatsDriftRepository } from '../../features/threats/threats-drift.repository';
+import { createRuleBacktestService } from '../../features/threats/rule-backtest.service';
+import { ruleBacktestRoutes } from '../../features/threats/rule-backtest.routes';
 
 /** Bus events forwarded to /ws/threats clients, in pipeline order, as ThreatCopilot names them. */
 const WS_MESSAGES: [EventName, string][] = [
@@ -38,7 +43,7 @@ const WS_MESSAGES: [EventName, string][] = [
 ];
 
 /** Wires the threat engine. Owned by src/features/threats. */
-export async function wireThreats(core: CoreContext, deps: { gateway: GatewayApi; sharedCorrelation?: boolean }): Promise<{ feature: Feature; api: ThreatsApi }> {
+export async function wireThreats(core: CoreContext, deps: { gateway: GatewayApi; sharedCorrelation?: boolean; suppressions?: SuppressionsApi }): Promise<{ feature: Feature; api: ThreatsApi; driftThreats: DriftThreatsApi }> {
   const { db, bus, clock, logger, config } = core;
   const engine = loadDetectionEngine();
   if (!engine) logger.warn('threats: the detection engine is not available; detection answers 503 SERVICE_UNAVAILABLE');
@@ -54,7 +59,7 @@ export async function wireThreats(core: CoreContext, deps: { gateway: GatewayApi
   const blocklist = createBlocklist({ repo: ops, bus, clock, logger, defaultOrganizationId: () => core.accounts.defaultOrganizationId(), audit: core.audit });
   const settings = createThreatSettingsService({ settings: core.settings, defaults: loadDefaultCostModel(), clock, secrets: core.secrets, guard: core.outbound, audit: core.audit });
   const customRules = createCustomRulesService({ repo: ops, engine, pipeline, clock, logger });
-  const steps = createStepRunner({ blocklist, gateway: deps.gateway, accounts: core.accounts, repo, ops, settings, bus, clock });
+  const steps = createStepRunner({ blocklist, gateway: deps.gateway, accounts: core.accounts, repo, ops, settings, bus, clock, allowlist: deps.suppressions });
   const playbooks = createPlaybooksService({ db, repo: playbooksRepo, threats: repo, agents, steps, templates, bus, clock, logger, audit: core.audit });
   const detection = createThreatDetectionService({
     db,
@@ -69,6 +74,15 @@ export async function wireThreats(core: CoreContext, deps: { gateway: GatewayApi
     logger,
     retentionLines: config.threatLogRetentionLines,
     shared,
+    suppressions: deps.suppressions,
+    onThreatStored: (threat) => {
+      agents.submit('executor', threat.organization_id, () => playbooks.generate(threat)).catch((error) =>
+        logger.error({ err: error, threat: threat.id }, 'threats: playbook generation failed'),
+      );
+    },
+  });
+  const driftThreats = createDriftThreatsService({
+    db, repo, driftRepo: createThreatsDriftRepository(db), settings, templates, bus, clock, logger, suppressions: deps.suppressions,
     onThreatStored: (threat) => {
       agents.submit('executor', threat.organization_id, () => playbooks.generate(threat)).catch((error) =>
         logger.error({ err: error, threat: threat.id }, 'threats: playbook generation failed'),
@@ -113,6 +127,7 @@ export async function wireThreats(core: CoreContext, deps: { gateway: GatewayApi
       threatsRoutes({ detection, threats, settings, simulation })(app);
       playbooksRoutes({ playbooks, blocklist })(app);
       threatOpsRoutes({ agents, analytics, rules: customRules })(app);
+      ruleBacktestRoutes({ backtest: createRuleBacktestService({ db, engine, pipeline, customRules }) })(app);
     },
     start: () => {
       if (config.backgroundJobs) checkpoint.start(config.threatCheckpointSeconds);
@@ -122,5 +137,5 @@ export async function wireThreats(core: CoreContext, deps: { gateway: GatewayApi
       await checkpoint.stop();
     },
   };
-  return { feature, api };
+  return { feature, api, driftThreats };
 }

@@ -8,6 +8,7 @@ import * as driftState from './0006_drift_state';
 import * as consoleTables from './0008_console';
 import * as cluster from './0010_cluster';
 import * as organizationsAudit from './0007_organizations_audit';
+import * as suppressions from './0009_suppressions';
 
 /** Applied in key order on SQLite and PostgreSQL alike. A released migration is never edited: add a new one. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0008_console': consoleTables,
   '0010_cluster': cluster,
   '0007_organizations_audit': organizationsAudit,
+  '0009_suppressions': suppressions,
 };

@@ -44,6 +44,12 @@ export interface AnomaliesTable {
   resolved_at: number | null;
   detected_at: number;
   created_at: number;
+  /** Suppression (or `allowlist:<id>`) that silenced it; null when it notified (migration 0009). */
+  suppressed_by?: string | null;
+  /** How it was resolved (e.g. automatically after N normal points) (migration 0009). */
+  resolution?: string | null;
+  /** Normal points of the series since the last anomalous one, while unresolved (migration 0009). */
+  normal_streak?: number;
 }
 
 /** Checkpointed detector state, one row per series (metric, log source or span name). */

@@ -70,6 +70,8 @@ export interface DriftResultsTable {
   error: string | null;
   created_at: number;
   completed_at: number | null;
+  /** Set when every finding of the result was suppressed (migration 0009). */
+  suppressed_by?: string | null;
 }
 
 /** One estimated monthly cost per resource and day (cents), the history behind cost trends. */

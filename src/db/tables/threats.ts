@@ -31,6 +31,8 @@ export interface ThreatsTable {
   detected_at: number;
   mitigated_at: number | null;
   updated_at: number;
+  /** Suppression (or `allowlist:<id>`) that silenced it; null when it notified (migration 0009). */
+  suppressed_by?: string | null;
 }
 
 /** Pipeline events and status changes of a threat (its timeline and audit trail). */

@@ -39,11 +39,19 @@ export const createAlertRuleBody = z.object({
     .object({
       metric: z.string().trim().min(1).max(200).optional(),
       source: z.string().trim().min(1).max(200).optional(),
-      threshold: z.number().finite(),
+      threshold: z.number().finite().optional(),
       field: z.enum(['score', 'value']).default('score'),
       operator: z.enum(['gt', 'gte', 'lt', 'lte']).default('gte'),
+      /** Which engine's findings the rule matches (anomaly by default; threat and drift since migration 0009). */
+      engine: z.enum(['anomaly', 'threat', 'drift']).optional(),
+      /** Threat type (brute_force_attack, security_group_exposure...) or drifted resource type; `*` globs. */
+      type: z.string().trim().min(1).max(200).optional(),
+      min_severity: z.enum(['low', 'medium', 'high', 'critical']).optional(),
+      /** Every listed tag must be on the finding's resource (drift). */
+      resource_tags: z.record(z.string().trim().min(1).max(128), z.string().trim().max(256)).optional(),
     })
-    .refine((c) => c.field !== 'score' || (c.threshold >= 0 && c.threshold <= 1), { message: 'a score threshold is between 0 and 1', path: ['threshold'] }),
+    .refine((c) => (c.engine ?? 'anomaly') !== 'anomaly' || c.threshold !== undefined, { message: 'an anomaly rule needs a threshold', path: ['threshold'] })
+    .refine((c) => c.threshold === undefined || c.field !== 'score' || (c.threshold >= 0 && c.threshold <= 1), { message: 'a score threshold is between 0 and 1', path: ['threshold'] }),
   channels: z.array(z.union([channelType, inlineChannel])).min(1).max(10),
   channelConfig: channelConfig.optional(),
   escalation: z.object({ timeout: z.number().int().min(1).max(30 * 86_400), escalateTo: z.string().trim().min(1).max(2000) }).optional(),

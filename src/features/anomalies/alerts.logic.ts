@@ -10,7 +10,11 @@ export interface StoredChannel {
 export interface RuleConditions {
   metric?: string;
   source?: string;
-  threshold: number;
+  threshold?: number;
+  engine?: 'anomaly' | 'threat' | 'drift';
+  type?: string;
+  min_severity?: string;
+  resource_tags?: Record<string, string>;
   field: 'score' | 'value';
   operator: 'gt' | 'gte' | 'lt' | 'lte';
 }
@@ -54,20 +58,42 @@ export function resolveChannels(input: Pick<CreateAlertRuleInput, 'channels' | '
   });
 }
 
+/** A threat or drift finding as alert rules see it (its id travels as anomaly_id in firings and payloads). */
+export interface AlertFinding extends AlertAnomaly {
+  engine: 'threat' | 'drift';
+  types: string[];
+  tags: Record<string, string>[];
+}
+
+const SEVERITY_RANK: Record<string, number> = { low: 1, medium: 2, high: 3, critical: 4 };
+const globMatch = (pattern: string, value: string) => new RegExp(`^${pattern.replace(/[|\\{}()[\]^$+?.]/g, '\\$&').replace(/\*/g, '.*')}$`).test(value);
+
+/** Rules of engine threat or drift: type (glob), minimum severity, resource tags. */
+export function matchesFinding(conditions: RuleConditions, finding: AlertFinding): boolean {
+  if ((conditions.engine ?? 'anomaly') !== finding.engine) return false;
+  if (conditions.type && !finding.types.some((type) => globMatch(conditions.type!, type))) return false;
+  if (conditions.min_severity && (SEVERITY_RANK[finding.severity] ?? 0) < (SEVERITY_RANK[conditions.min_severity] ?? 0)) return false;
+  const wanted = Object.entries(conditions.resource_tags ?? {});
+  if (wanted.length > 0 && !finding.tags.some((tags) => wanted.every(([key, value]) => tags[key] === value))) return false;
+  if (conditions.threshold !== undefined && conditions.field !== 'value' && finding.score < conditions.threshold) return false;
+  return true;
+}
+
 export function matches(conditions: RuleConditions, anomaly: AlertAnomaly): boolean {
+  if ((conditions.engine ?? 'anomaly') !== 'anomaly' || conditions.threshold === undefined) return false;
   if (conditions.metric && conditions.metric !== '*' && conditions.metric !== anomaly.metric) return false;
   if (conditions.source && conditions.source !== '*' && conditions.source !== anomaly.source) return false;
   const observed = conditions.field === 'value' ? anomaly.value : anomaly.score;
   if (observed === null || observed === undefined || !Number.isFinite(observed)) return false;
   switch (conditions.operator) {
     case 'gt':
-      return observed > conditions.threshold;
+      return observed > conditions.threshold!;
     case 'gte':
-      return observed >= conditions.threshold;
+      return observed >= conditions.threshold!;
     case 'lt':
-      return observed < conditions.threshold;
+      return observed < conditions.threshold!;
     case 'lte':
-      return observed <= conditions.threshold;
+      return observed <= conditions.threshold!;
   }
 }
 

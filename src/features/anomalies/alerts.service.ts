@@ -10,7 +10,7 @@ import type { Logger } from '../../lib/logger';
 import type { CreateAlertRuleInput } from './alert-rules.schemas';
 import type { AlertRuleRow, AlertRulesRepository } from './alert-rules.repository';
 import type { AnomaliesRepository } from './anomalies.repository';
-import { deliveryFor, describeTarget, matches, resolveChannels, type AlertAnomaly, type AlertContext, type RuleConditions, type StoredChannel } from './alerts.logic';
+import { deliveryFor, describeTarget, matches, matchesFinding, resolveChannels, type AlertAnomaly, type AlertContext, type AlertFinding, type RuleConditions, type StoredChannel } from './alerts.logic';
 
 export interface DeliveryRecord {
   channel: string;
@@ -72,10 +72,11 @@ export function createAlertsService(deps: {
     return records;
   }
 
-  async function evaluate(organizationId: string, anomaly: AlertAnomaly) {
+  async function evaluate(organizationId: string, anomaly: AlertAnomaly | AlertFinding) {
     const fired: { rule_id: string; deliveries: DeliveryRecord[] }[] = [];
     for (const rule of await rules.enabled(organizationId)) {
-      if (!matches(fromJson<RuleConditions>(rule.conditions, { threshold: 2, field: 'score', operator: 'gte' }), anomaly)) continue;
+      const conditions = fromJson<RuleConditions>(rule.conditions, { threshold: 2, field: 'score', operator: 'gte' });
+      if (!('engine' in anomaly ? matchesFinding(conditions, anomaly) : matches(conditions, anomaly))) continue;
       const now = clock.now();
       const escalation = fromJson<{ timeout: number } | null>(rule.escalation, null);
       const ctx: AlertContext = { organizationId, rule: { id: rule.id, name: rule.name, severity: rule.severity }, anomaly };

@@ -60,6 +60,8 @@ export const anomaly = z.object({
   detected_at: z.string(),
   acknowledged_at: z.string().nullable(),
   resolved_at: z.string().nullable(),
+  suppressed_by: z.string().nullable().optional(),
+  resolution: z.string().nullable().optional(),
   created_at: z.string(),
 });
 

@@ -31,6 +31,8 @@ export function toPublicAnomaly(row: AnomalyRow) {
     acknowledged_at: isoOrNull(row.acknowledged_at),
     resolved_at: isoOrNull(row.resolved_at),
     created_at: isoOrNull(row.created_at)!,
+    suppressed_by: row.suppressed_by ?? null,
+    resolution: row.resolution ?? null,
   };
 }
 

@@ -13,6 +13,9 @@ import { MAX_EVENTS_PER_BATCH, ingestEvent } from './anomalies.schemas';
 import { detect, keysOf, type Detection, type ExtraScorer, type IngestEvent } from './detection';
 import type { DetectionEngine } from './engine';
 import type { PartitionedIngest } from './partitioned-ingest';
+import { markSuppressed } from './anomaly-suppression';
+import type { AnomalyLifecycle } from './anomaly-lifecycle';
+import type { SuppressionsApi } from '../suppressions/suppressions.api';
 
 export interface IngestDeps {
   db: Kysely<Database>;
@@ -26,6 +29,8 @@ export interface IngestDeps {
   scorerFor: (organizationId: string) => ExtraScorer | undefined;
   /** Cluster mode: batches are committed with a partition log entry and detected by each partition's owner. */
   partitioned?: PartitionedIngest | null;
+  suppressions?: Pick<SuppressionsApi, 'matchMany'>;
+  lifecycle?: AnomalyLifecycle;
 }
 
 export interface IngestOutcome {
@@ -102,7 +107,7 @@ export function anomalyRows(organizationId: string, events: IngestEvent[], detec
         id: newId(), organization_id: organizationId, series_key: d.seriesKey, kind: d.kind, source: d.source, metric: d.metric,
         value: d.value, expected: d.expected, score: d.score, severity: d.severity, detector: d.detector, explanation: d.explanation,
         status: 'open' as const, event_id: event.id, point_id: event.pointId ?? null, notes: null, is_false_positive: 0,
-        acknowledged_at: null, acknowledged_by: null, resolved_at: null, detected_at: event.timestamp, created_at: now,
+        acknowledged_at: null, acknowledged_by: null, resolved_at: null, detected_at: event.timestamp, created_at: now, suppressed_by: null as string | null,
       };
     });
 }
@@ -110,6 +115,8 @@ export function anomalyRows(organizationId: string, events: IngestEvent[], detec
 /** Publishes stored anomalies on the bus (after their commit). */
 export function publishAnomalies(bus: EventBus, organizationId: string, anomalies: IngestOutcome['anomalies']) {
   for (const a of anomalies) {
+    // A suppressed anomaly is stored and listed, but notifies nothing.
+    if (a.suppressed_by) continue;
     bus.publish('anomaly.detected', organizationId, {
       anomaly_id: a.id, source: a.source, metric: a.metric, score: a.score, severity: a.severity,
       explanation: a.explanation, value: a.value, expected: a.expected, kind: a.kind, detected_at: new Date(Number(a.detected_at)).toISOString(),
@@ -140,6 +147,8 @@ export function createIngestService(deps: IngestDeps) {
         const anomalies = anomalyRows(organizationId, events, detections, now);
         return {
           commit: async () => {
+            await markSuppressed(deps.suppressions, organizationId, anomalies, events);
+            const lifecycle = await deps.lifecycle?.plan(organizationId, detections, anomalies);
             const rows = events.map((e) => toRow(organizationId, e, now));
             if (anomalies.length === 0) {
               await deps.events.insertMany(rows);
@@ -149,6 +158,7 @@ export function createIngestService(deps: IngestDeps) {
                 await deps.anomalies.insertMany(anomalies, trx);
               });
             }
+            await deps.lifecycle?.apply(organizationId, lifecycle ?? null);
             return { events, detections, anomalies };
           },
         };

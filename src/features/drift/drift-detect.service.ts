@@ -11,6 +11,9 @@ import type { DriftResultsRepository, JobRow } from './drift-results.repository'
 import { computeDrift } from './diff/drift-engine';
 import { planRemediation } from './diff/remediation';
 import type { InventoryService } from './inventory.service';
+import { applyDriftSuppressions, notifyingSummary, raiseDriftThreats } from './drift-findings-policy';
+import type { SuppressionsApi } from '../suppressions/suppressions.api';
+import type { DriftThreatsApi } from '../threats/drift-threats.service';
 
 export interface DetectRequest {
   resource_id?: string;
@@ -37,6 +40,8 @@ export function createDriftDetectService(deps: {
   background: boolean;
   scanIntervalSeconds: number;
   defaultOrganizationId: () => Promise<string>;
+  suppressions?: Pick<SuppressionsApi, 'matchMany'>;
+  threats?: DriftThreatsApi;
 }) {
   const { repo, clock, bus, logger } = deps;
   let draining: Promise<void> | null = null;
@@ -54,7 +59,7 @@ export function createDriftDetectService(deps: {
       { id: jobId, organization_id: organizationId, result_id: resultId, scope: scope.kind, state_id: stateId, resource_id: resourceId, options: toJson(options), trigger, status: 'pending', error: null, created_at: now, started_at: null, completed_at: null },
       {
         id: resultId, organization_id: organizationId, job_id: jobId, scope: scope.kind, resource_id: resourceId, state_id: stateId, status: 'pending', drift_detected: 0, drift_count: 0,
-        resources_checked: 0, critical_count: 0, high_count: 0, medium_count: 0, low_count: 0, drifts: '[]', remediation: '[]', error: null, created_at: now, completed_at: null,
+        resources_checked: 0, critical_count: 0, high_count: 0, medium_count: 0, low_count: 0, drifts: '[]', remediation: '[]', error: null, created_at: now, completed_at: null, suppressed_by: null,
       },
     );
     kick();
@@ -100,7 +105,7 @@ export function createDriftDetectService(deps: {
     const computation = computeDrift({ snapshots, live, scope, options, ignoreRules: await deps.ignore.rulesFor(job.organization_id) });
     const liveById = new Map(live.map((resource) => [resource.id, resource]));
     const remediation = planRemediation(computation.findings, liveById, deps.inventory.writableProviders);
-    return { computation, remediation, live };
+    return { computation, remediation, live, liveById };
   }
 
   /** Runs one job to completion (pending -> running -> completed|failed). Returns false if it was not pending. */
@@ -108,20 +113,25 @@ export function createDriftDetectService(deps: {
     if (!(await repo.claimJob(jobId, clock.now()))) return false;
     const job = (await repo.findJob(jobId))!;
     try {
-      const { computation, remediation, live } = await scopeFindings(job);
-      const findings = computation.findings;
+      const { computation, remediation, live, liveById } = await scopeFindings(job);
+      const silenced = await applyDriftSuppressions(deps.suppressions, job.organization_id, computation.findings, liveById);
+      const findings = silenced.findings;
+      // Before the result reads as completed, so that a completed result's threats are already there.
+      await raiseDriftThreats(deps.threats, job.organization_id, job.result_id, clock.now(), findings, remediation, liveById).catch((error) =>
+        logger.error({ err: error, jobId }, 'drift: raising threats from drift failed'),
+      );
       const count = (severity: DriftFinding['severity']) => findings.filter((f) => f.severity === severity).length;
       await repo.finish(
         jobId,
         {
           status: 'completed', drift_detected: findings.length ? 1 : 0, drift_count: findings.length, resources_checked: computation.resourcesChecked,
           critical_count: count('critical'), high_count: count('high'), medium_count: count('medium'), low_count: count('low'),
-          drifts: toJson(findings), remediation: toJson(remediation), error: null,
+          drifts: toJson(findings), remediation: toJson(remediation), error: null, suppressed_by: silenced.suppressedBy,
         },
         clock.now(),
       );
       await deps.inventory.recordCosts(job.organization_id, job.scope === 'resource' ? live.filter((r) => r.id === job.resource_id) : live);
-      publishOutcome(job, findings.length, remediation);
+      publishOutcome(job, silenced.notifying, remediation, notifyingSummary(findings, liveById));
     } catch (error) {
       const message = error instanceof AppError ? error.message : 'Drift detection failed; see the server log';
       logger.error({ err: error, jobId }, 'drift: job failed');
@@ -131,10 +141,10 @@ export function createDriftDetectService(deps: {
     return true;
   }
 
-  function publishOutcome(job: JobRow, driftCount: number, remediation: ReturnType<typeof planRemediation>) {
+  function publishOutcome(job: JobRow, driftCount: number, remediation: ReturnType<typeof planRemediation>, summary: Record<string, unknown> = {}) {
     const base = { job_id: job.id, result_id: job.result_id, resource_id: job.resource_id, state_id: job.state_id, scope: job.scope };
     bus.publish('drift.scan_completed', job.organization_id, { ...base, status: 'completed', drift_detected: driftCount > 0, drift_count: driftCount });
-    if (driftCount > 0) bus.publish('drift.detected', job.organization_id, { ...base, drift_count: driftCount, status: 'completed' });
+    if (driftCount > 0) bus.publish('drift.detected', job.organization_id, { ...base, drift_count: driftCount, status: 'completed', ...summary });
     for (const step of remediation) {
       bus.publish('remediation.updated', job.organization_id, {
         job_id: job.id, result_id: job.result_id, resource_id: step.resource_id, resource_address: step.resource_address,

@@ -13,12 +13,14 @@ import { createSnapshotProvider } from './inventory/providers/snapshot.provider'
 import { createResourcesRepository } from './resources.repository';
 import { resourcesRoutes } from './resources.routes';
 import { inventoryFiles, readWorkspaceIgnore, workspaceRoots } from './workspace';
+import type { SuppressionsApi } from '../suppressions/suppressions.api';
+import type { DriftThreatsApi } from '../threats/drift-threats.service';
 
 /**
  * The live side of the drift feature: inventory providers, drift jobs and reports, cost and compliance. The
  * expected side (Terraform states) comes from the state module through `state`.
  */
-export function createDriftModule(core: CoreContext, deps: { state: StateSource }) {
+export function createDriftModule(core: CoreContext, deps: { state: StateSource; suppressions?: SuppressionsApi; threats?: DriftThreatsApi }) {
   const { config, db, clock, bus, logger, settings } = core;
   const defaultOrganizationId = () => core.accounts.defaultOrganizationId();
   const roots = workspaceRoots(config);
@@ -36,6 +38,7 @@ export function createDriftModule(core: CoreContext, deps: { state: StateSource 
   const detect = createDriftDetectService({
     repo: resultsRepo, inventory, state: deps.state, ignore, bus, clock, logger, background: config.backgroundJobs,
     scanIntervalSeconds: config.driftScanIntervalSeconds, defaultOrganizationId,
+    suppressions: deps.suppressions, threats: deps.threats,
   });
   const reports = createDriftReportService({ repo: resultsRepo, clock, countResources: (organizationId) => resourcesRepo.count(organizationId) });
 

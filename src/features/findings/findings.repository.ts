@@ -28,15 +28,14 @@ export interface FindingsFilter {
 type Db = Kysely<Database> | Transaction<Database>;
 
 /**
- * Where each engine's `suppressed_by` comes from. Issue 17 adds a nullable `suppressed_by` text column to
- * `anomalies`, `threats` and `drift_results`; once it exists, replace each line with the column reference
- * (`sql<string | null>\`anomalies.suppressed_by\`` and so on). Nothing else in this file changes: the
- * `include_suppressed` filter and the select already go through these expressions.
+ * Where each engine's `suppressed_by` comes from: the column the suppressions feature fills when a finding is
+ * stored under a suppression, an allowlist entry or an acknowledgement. The select and the `include_suppressed`
+ * filter both go through these expressions.
  */
 const SUPPRESSED_BY = {
-  anomaly: sql<string | null>`cast(null as text)`,
-  threat: sql<string | null>`cast(null as text)`,
-  drift: sql<string | null>`cast(null as text)`,
+  anomaly: sql<string | null>`anomalies.suppressed_by`,
+  threat: sql<string | null>`threats.suppressed_by`,
+  drift: sql<string | null>`drift_results.suppressed_by`,
 } satisfies Record<FindingEngine, Expression<string | null>>;
 
 const noResource = sql<string | null>`cast(null as text)`;

@@ -10,6 +10,7 @@ import { parseDurationMs, type StepAction } from './playbook-templates';
 import type { ThreatSettingsService } from './threat-settings.service';
 import type { ThreatRow, ThreatsRepository } from './threats.repository';
 import type { ThreatsOpsRepository } from './threats-ops.repository';
+import type { SuppressionsApi } from '../suppressions/suppressions.api';
 
 export interface StepContext {
   organizationId: string;
@@ -27,10 +28,15 @@ export interface StepDeps {
   settings: ThreatSettingsService;
   bus: EventBus;
   clock: Clock;
+  /** Allowlisted addresses are never quarantined. */
+  allowlist?: Pick<SuppressionsApi, 'allowlisted'>;
 }
 
 /** A step failed for a reason a retry will not change (bad parameter, unknown user). */
 export class PermanentStepError extends Error {}
+
+/** The step must not act (e.g. its address is allowlisted); recorded as skipped with this reason, not as a failure. */
+export class SkippedStepError extends Error {}
 
 /**
  * Runs a step up to 1 + `retries` times, each attempt bounded by `timeoutMs`. A PermanentStepError (a reason a
@@ -44,6 +50,7 @@ export async function attemptStep(run: () => Promise<string>, retries: number, t
     try {
       return { result: await withTimeout(run(), timeoutMs, what), error: null, attempts };
     } catch (cause) {
+      if (cause instanceof SkippedStepError) return { result: `Skipped: ${cause.message}`, error: null, attempts, skipped: true };
       error = cause instanceof Error ? cause.message : String(cause);
       if (cause instanceof PermanentStepError) break;
     }
@@ -60,6 +67,8 @@ export function createStepRunner(deps: StepDeps) {
     async QUARANTINE_IP(params, ctx) {
       const ip = text(params.ip);
       if (!ip) throw new PermanentStepError('No IP address to quarantine');
+      const allowed = await deps.allowlist?.allowlisted(ctx.organizationId, ip);
+      if (allowed) throw new SkippedStepError(`${ip} is allowlisted (${allowed.value}: ${allowed.reason}); not quarantined`);
       const durationMs = params.duration === null || params.duration === 'permanent' ? null : parseDurationMs(params.duration, 86_400_000);
       try {
         const entry = await deps.blocklist.add(ctx.organizationId, {
@@ -159,6 +168,29 @@ export function createStepRunner(deps: StepDeps) {
       }
       if (ids.length === 0) return `Alert sent as threat.alert to ${subscribed} subscribed webhook(s)`;
       return `Alert queued for delivery to ${ids.length} alert webhook(s) (deliveries ${ids.join(', ')}) and sent as threat.alert to ${subscribed} subscribed webhook(s)`;
+    },
+
+    async DRIFT_REMEDIATION_PLAN(_params, ctx) {
+      const { threat } = ctx;
+      const detections = JSON.parse(threat.detections) as { kind?: string; result_id?: string; remediation?: Record<string, unknown>[] }[];
+      const drift = detections.find((d) => d.kind === 'drift');
+      if (!drift) throw new PermanentStepError('This threat was not raised from drift; there is no remediation plan to record');
+      const plan = (drift.remediation ?? []).filter((step) => step && typeof step === 'object');
+      if (plan.length === 0) throw new PermanentStepError(`Drift result ${drift.result_id} has no remediation step for ${threat.target}`);
+      const lines = plan.map((step) => JSON.stringify(step));
+      const sha256 = createHash('sha256').update(lines.join('\n')).digest('hex');
+      await deps.ops.insertEvidence({
+        id: newId(), organization_id: ctx.organizationId, threat_id: threat.id, playbook_id: ctx.playbookId, line_count: lines.length, sha256,
+        criteria: JSON.stringify({ drift_result_id: drift.result_id, resource: threat.target }), lines: JSON.stringify(lines), created_at: deps.clock.now(),
+      });
+      for (const step of plan) {
+        deps.bus.publish('remediation.updated', ctx.organizationId, {
+          result_id: drift.result_id, resource_id: (step.resource_id as string | null) ?? null, resource_address: step.resource_address ?? null,
+          status: 'approved', progress: 0, message: `${String(step.description ?? step.action)} (approved by ${ctx.approvedBy || 'an admin'} in playbook ${ctx.playbookId})`, plan: step,
+        });
+      }
+      const commands = plan.map((step) => step.command ?? step.description).filter(Boolean);
+      return `Remediation plan approved and recorded as evidence (${plan.length} step(s): ${commands.join('; ')}; sha256 ${sha256})`;
     },
 
     async DISABLE_USER(params, ctx) {

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
-export const STEP_ACTIONS = ['QUARANTINE_IP', 'FORENSIC_DUMP', 'ALERT_ADMIN', 'DISABLE_USER', 'TIGHTEN_RATE_LIMIT'] as const;
+export const STEP_ACTIONS = ['QUARANTINE_IP', 'FORENSIC_DUMP', 'ALERT_ADMIN', 'DISABLE_USER', 'TIGHTEN_RATE_LIMIT', 'DRIFT_REMEDIATION_PLAN'] as const;
 export type StepAction = (typeof STEP_ACTIONS)[number];
 
 /** The parameter without which an action cannot act; a step whose value renders empty is left out. */

@@ -144,11 +144,12 @@ export function createPlaybooksService(deps: {
     await repo.updateStep(step.id, { status: 'running', started_at: startedAt });
     const params = fromJson<Record<string, unknown>>(step.params, {});
     const ctx = { organizationId: threat.organization_id, threat, playbookId: playbook.id, approvedBy: playbook.approved_by ?? '' };
-    const { result, error, attempts } = await attemptStep(() => deps.steps.run(step.action as StepAction, params, ctx), retries, timeoutMs, step.action);
-    const status = error === null ? 'completed' : 'failed';
+    const outcome = await attemptStep(() => deps.steps.run(step.action as StepAction, params, ctx), retries, timeoutMs, step.action);
+    const { result, error, attempts } = outcome;
+    const status = 'skipped' in outcome ? 'skipped' : error === null ? 'completed' : 'failed';
     await repo.updateStep(step.id, { status, result: result ?? `Failed: ${error}`, error, attempts, duration_ms: round(performance.now() - started, 3), finished_at: clock.now() });
-    await deps.audit?.record({ organizationId: threat.organization_id, action: 'playbook.step_executed', outcome: status === 'completed' ? 'success' : 'failure', actor: { userId: null, username: playbook.approved_by }, target: { type: 'playbook', id: playbook.id }, details: { step_id: step.id, action: step.action, params, attempts, error } });
-    return status === 'completed';
+    await deps.audit?.record({ organizationId: threat.organization_id, action: 'playbook.step_executed', outcome: status === 'failed' ? 'failure' : 'success', actor: { userId: null, username: playbook.approved_by }, target: { type: 'playbook', id: playbook.id }, details: { step_id: step.id, action: step.action, status, params, attempts, error } });
+    return status !== 'failed';
   }
 
   async function execute(playbook: PlaybookRow, threat: ThreatRow) {

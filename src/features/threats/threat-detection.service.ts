@@ -16,6 +16,7 @@ import { extractIocs } from './iocs';
 import type { SharedCorrelation } from './detection/correlation/shared-windows';
 import { recommendedActions, templateFor, type PlaybookTemplate, type ThreatVariables } from './playbook-templates';
 import type { ThreatSettingsService } from './threat-settings.service';
+import type { Finding, SuppressionsApi } from '../suppressions/suppressions.api';
 import { nextSeq, type LogLineRow, type ThreatRow, type ThreatsRepository } from './threats.repository';
 
 export interface DetectInput {
@@ -43,6 +44,8 @@ export interface DetectResult {
   rules: { id: string; title: string; kind: string }[];
   detections: number;
   playbook_pending: boolean;
+  /** Set when a suppression or the allowlist silenced the threat: stored, but no event, alert or playbook. */
+  suppressed_by?: string | null;
 }
 
 const HOUR_MS = 3_600_000;
@@ -84,6 +87,7 @@ export function createThreatDetectionService(deps: {
   onThreatStored: (threat: ThreatRow) => void;
   /** Cluster mode: correlation windows shared by every instance through Redis (see correlation/shared-windows.ts). */
   shared?: SharedCorrelation | null;
+  suppressions?: Pick<SuppressionsApi, 'match'>;
 }) {
   const { db, repo, agents, clock, bus } = deps;
   const insertedSincePrune = new Map<string, number>();
@@ -133,7 +137,9 @@ export function createThreatDetectionService(deps: {
         simulated,
         since: detectedAt - MERGE_WINDOW_MS,
       });
-      if (merged) return { primary, threat: null, merged, dropped: detections.length - kept.length, configs };
+      // A suppressed open threat takes no more lines once its suppression stopped holding: the next one notifies.
+      const stillSilenced = async (open: ThreatRow) => !open.suppressed_by || (await silencedBy(organizationId, primary, input)) !== null;
+      if (merged && (await stillSilenced(merged))) return { primary, threat: null, merged, dropped: detections.length - kept.length, configs };
     }
 
     const model = await deps.settings.costModel(organizationId);
@@ -174,6 +180,7 @@ export function createThreatDetectionService(deps: {
       detected_at: detectedAt,
       mitigated_at: null,
       updated_at: now,
+      suppressed_by: await silencedBy(organizationId, primary, input),
     };
     const timeline = [
       { event: 'threat_detected', agent: 'detector', at: detectedAt, details: { rules: primary.rules.map((r) => r.id), confidence: threat.confidence, detections: kept.length, duration_ms: round(detectorMs, 3) } },
@@ -183,6 +190,7 @@ export function createThreatDetectionService(deps: {
         at: now,
         details: { impact_usd: impact.impact_usd, asset_class: impact.asset_class, threshold: configs.detector.threshold, below_threshold: detections.length - kept.length, iocs: iocs.ips.length + iocs.domains.length + iocs.hashes.length },
       },
+      ...(threat.suppressed_by ? [{ event: 'threat_suppressed', agent: 'analyzer', at: now, details: { suppressed_by: threat.suppressed_by } }] : []),
     ].map((entry) => ({ id: newId(), organization_id: organizationId, threat_id: threatId, event: entry.event, agent: entry.agent, actor: null, details: toJson(entry.details), at: entry.at, seq: nextSeq() }));
     return { primary, threat, merged: null, timeline, configs, dropped: detections.length - kept.length };
   }
@@ -264,11 +272,15 @@ export function createThreatDetectionService(deps: {
     }
 
     const base = { threat_id: threat.id, severity: threat.severity, confidence: threat.confidence, threat_type: threat.threat_type, simulated };
+    if (threat.suppressed_by) return { ...storedResult(threat, primary, performance.now() - started, false), suppressed_by: threat.suppressed_by };
     bus.publish('threat.detected', organizationId, { ...base, timestamp: new Date(threat.detected_at).toISOString(), source_ip: threat.source_ip, impact_usd: threat.impact_usd });
     bus.publish('threat.analyzed', organizationId, { ...base, timestamp: new Date(threat.updated_at).toISOString(), impact_usd: threat.impact_usd, asset_class: threat.asset_class });
     const playbookPending = threat.confidence >= analysis.configs.analyzer.threshold;
     if (playbookPending) deps.onThreatStored(threat);
+    return storedResult(threat, primary, performance.now() - started, playbookPending);
+  }
 
+  function storedResult(threat: ThreatRow, primary: Detection, ms: number, playbookPending: boolean): DetectResult {
     return {
       threat_id: threat.id,
       threat_detected: true,
@@ -278,12 +290,28 @@ export function createThreatDetectionService(deps: {
       impact_usd: threat.impact_usd,
       mitre_attack: primary.mitreAttack,
       recommended_actions: JSON.parse(threat.recommended_actions) as string[],
-      processing_time_ms: round(performance.now() - started, 3),
+      processing_time_ms: round(ms, 3),
       explanation: primary.explanation,
       rules: primary.rules,
       detections: JSON.parse(threat.detections).length,
       playbook_pending: playbookPending,
     };
+  }
+
+  /** The suppression (or allowlist entry) that silences a detection now, or null. */
+  async function silencedBy(organizationId: string, primary: Detection, input: DetectInput): Promise<string | null> {
+    if (!deps.suppressions) return null;
+    const finding: Finding = {
+      engine: 'threat',
+      severity: primary.severity,
+      threat_type: primary.threatType,
+      source_ip: primary.sourceIp,
+      user: primary.user,
+      rule_ids: primary.rules.map((rule) => rule.id),
+      source: input.source ?? null,
+      resource_name: primary.target ?? null,
+    };
+    return deps.suppressions.match(organizationId, finding);
   }
 
   function mergedResult(primary: Detection, merged: ThreatRow, ms: number): DetectResult {

@@ -73,7 +73,7 @@ export function createThreatsRepository(db: Kysely<Database>) {
         .selectAll()
         .where('organization_id', '=', organizationId)
         .where('threat_type', '=', match.threatType)
-        .where('status', 'in', ['detected', 'analyzing'])
+        .where('status', 'in', ['detected', 'analyzing', 'acknowledged'])
         .where('simulated', '=', match.simulated ? 1 : 0)
         .where('last_seen_at', '>=', match.since);
       query = match.sourceIp ? query.where('source_ip', '=', match.sourceIp) : query.where('source_ip', 'is', null).where('user_name', '=', match.user ?? '');

@@ -35,6 +35,7 @@ export const detectResponse = z.object({
   processing_time_ms: z.number(),
   explanation: z.string(),
   rules: z.array(z.object({ id: z.string(), title: z.string(), kind: z.string() })),
+  suppressed_by: z.string().nullable().optional(),
 });
 
 export const threatsQuery = z.object({
@@ -70,6 +71,7 @@ export const threatSummary = z.object({
   simulated: z.boolean(),
   detected_at: z.string(),
   mitigated_at: z.string().nullable(),
+  suppressed_by: z.string().nullable().optional(),
 });
 
 export const threatDetail = threatSummary.extend({

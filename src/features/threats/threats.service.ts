@@ -10,7 +10,7 @@ import type { PlaybooksRepository } from './playbooks.repository';
 import { nextSeq, type ThreatFilter, type ThreatRow, type ThreatsRepository, type TimelineRow } from './threats.repository';
 import type { ThreatsOpsRepository } from './threats-ops.repository';
 
-export const THREAT_STATUSES = ['detected', 'analyzing', 'mitigated', 'false_positive'] as const;
+export const THREAT_STATUSES = ['detected', 'analyzing', 'mitigated', 'false_positive', 'acknowledged'] as const;
 export type ThreatStatus = (typeof THREAT_STATUSES)[number];
 
 export const threatNotFound = (id: string) => new AppError({ code: 'THREAT_NOT_FOUND', message: `Threat with ID ${id} not found` });
@@ -32,6 +32,7 @@ export function toThreatSummary(row: ThreatRow) {
     detected_at: isoOrNull(row.detected_at)!,
     last_seen_at: isoOrNull(row.last_seen_at)!,
     mitigated_at: isoOrNull(row.mitigated_at),
+    suppressed_by: row.suppressed_by ?? null,
   };
 }
 

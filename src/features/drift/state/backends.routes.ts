@@ -25,7 +25,7 @@ export function backendsRoutes(deps: { backends: BackendsService; audit: AuditAp
           tags,
           summary: 'Discover backends from the configured sources (terraform roots, S3 buckets, pg schema, http states)',
           body: discoverBody,
-          response: { 200: z.object({ discovered: z.number(), backends: z.array(backendView) }) },
+          response: { 200: z.object({ discovered: z.number(), backends: z.array(backendView), providers: z.array(z.object({ provider: z.string(), found: z.number(), message: z.string() })).optional() }) },
         },
       },
       async (request) => {

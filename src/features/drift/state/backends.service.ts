@@ -13,7 +13,7 @@ import { BackendUnavailableError } from './backends/driver';
 import type { DriverRegistry } from './backends/registry';
 import type { BackendRow, StateRepository } from './state.repository';
 import type { StateStore } from './state-store';
-import { serverSources } from './sources';
+import { rootManages, serverSources } from './sources';
 
 export interface DiscoverInput {
   providers?: string[];
@@ -90,9 +90,13 @@ export function createBackendsService(deps: {
     const regions = input.regions?.length ? new Set(input.regions) : null;
     const found: BackendRow[] = [];
     const isDefault = organizationId === (await deps.defaultOrganizationId());
+    const byProvider = new Map<string, string[]>();
     if (isDefault) {
       for (const source of serverSources(deps.config)) {
-        if (wanted && !wanted.has(source.provider) && !(source.provider === 'aws' && wanted.has('s3'))) continue;
+        // a root has no region: asked for regions, only regional sources (S3) answer
+        const manages = wanted && !regions && source.config.type === 'local' ? [...wanted].filter((p) => rootManages((source.config as { path: string }).path, p)) : [];
+        for (const provider of [source.provider, ...manages]) if (wanted?.has(provider as never)) byProvider.set(provider, [...(byProvider.get(provider) ?? []), source.name]);
+        if (wanted && !wanted.has(source.provider) && !(source.provider === 'aws' && wanted.has('s3' as never)) && manages.length === 0) continue;
         if (regions && source.region && !regions.has(source.region)) continue;
         const checked = backendConfigByType[source.config.type].safeParse(source.config);
         if (!checked.success) {
@@ -107,7 +111,26 @@ export function createBackendsService(deps: {
     discoveredOnce.add(organizationId);
     const fresh = await Promise.all(found.map((row) => repo.getBackend(organizationId, row.id)));
     const backends = fresh.filter((row): row is BackendRow => Boolean(row)).map(present);
-    return { discovered: backends.length, backends };
+    const providers = wanted ? [...wanted].map((provider) => providerReport(provider, byProvider.get(provider) ?? [], isDefault)) : undefined;
+    return { discovered: backends.length, backends, ...(providers ? { providers } : {}) };
+  }
+
+  /** What discovery found for one requested provider, or why nothing. */
+  function providerReport(provider: string, names: string[], isDefault: boolean) {
+    if (provider === 'http') return { provider, found: 1, message: "http: the organization's built-in Terraform HTTP backend" };
+    if (names.length > 0) {
+      const what = ['aws', 'azure', 'gcp'].includes(provider) ? `whose states manage ${provider} resources` : '';
+      return { provider, found: names.length, message: `${provider}: ${names.length} backend(s) ${what} (${names.join(', ')})`.replace('  ', ' ') };
+    }
+    if (!isDefault) return { provider, found: 0, message: `${provider}: the server's state sources belong to the default organization; register a backend with POST /api/v1/backends` };
+    const reasons: Record<string, string> = {
+      aws: 'aws: no state manages aws resources and no S3 state bucket is configured (VIGIL_TERRAFORM_S3_BUCKETS)',
+      azure: 'azure: no credentials configured and no state manages azurerm resources',
+      gcp: 'gcp: no credentials configured and no state manages google resources',
+      local: 'local: no terraform root found (VIGIL_TERRAFORM_ROOTS)',
+      pg: 'pg: no terraform pg backend configured (VIGIL_TERRAFORM_PG_URL)',
+    };
+    return { provider, found: 0, message: reasons[provider] ?? `${provider}: nothing found` };
   }
 
   /** First use in a process: the organization's sources are discovered once (idempotent), background jobs or not. */

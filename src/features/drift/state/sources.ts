@@ -25,18 +25,58 @@ export function splitRoots(value: string): string[] {
 }
 
 /**
+ * The example workspace as a fresh server uses it: copied into the data dir on first start, so that state import,
+ * move, removal and locks work on it without ever rewriting the shipped files. Null when the repository copy is gone.
+ */
+export function demoWorkspace(dataDir: string): string | null {
+  const target = path.join(dataDir, 'example-workspace');
+  if (fs.existsSync(path.join(target, 'states'))) return target;
+  if (!fs.existsSync(EXAMPLE_WORKSPACE)) return null;
+  fs.cpSync(EXAMPLE_WORKSPACE, target, { recursive: true, force: false, errorOnExist: false });
+  return target;
+}
+
+const PROVIDER_SOURCES: Record<string, string> = { aws: 'hashicorp/aws', azure: 'hashicorp/azurerm', gcp: 'hashicorp/google' };
+
+/** Whether the Terraform states under a local root manage resources of a cloud provider (aws, azure, gcp). */
+export function rootManages(root: string, provider: string): boolean {
+  const wanted = PROVIDER_SOURCES[provider];
+  if (!wanted) return false;
+  const stack = [root];
+  let seen = 0;
+  while (stack.length > 0 && seen < 1000) {
+    const dir = stack.pop()!;
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory() && !entry.name.startsWith('.')) stack.push(full);
+      else if (entry.isFile() && entry.name.endsWith('.tfstate')) {
+        seen++;
+        try {
+          const state = JSON.parse(fs.readFileSync(full, 'utf8')) as { resources?: { provider?: string }[] };
+          if ((state.resources ?? []).some((r) => typeof r.provider === 'string' && r.provider.includes(`/${wanted}"`))) return true;
+        } catch {
+          // an unreadable state manages nothing we can tell
+        }
+      }
+    }
+  }
+  return false;
+}
+
+/**
  * The server's configured state sources, visible to the default organization only: terraform roots (or the
  * example workspace, read-only, when none are configured), S3 buckets and terraform's pg backend schema.
  */
 export function serverSources(config: Config): DiscoverySource[] {
   const sources: DiscoverySource[] = [];
-  const roots = config.terraformRoots ? splitRoots(config.terraformRoots) : fs.existsSync(EXAMPLE_WORKSPACE) ? [EXAMPLE_WORKSPACE] : [];
+  const demo = config.terraformRoots ? null : demoWorkspace(config.dataDir);
+  const roots = config.terraformRoots ? splitRoots(config.terraformRoots) : demo ? [demo] : [];
   for (const root of roots) {
     if (!fs.existsSync(root)) continue;
     sources.push({
       provider: 'local',
-      name: root === EXAMPLE_WORKSPACE ? 'example-workspace' : `local-${path.basename(root)}`,
-      config: { type: 'local', path: root, read_only: !config.terraformRoots },
+      name: root === demo ? 'example-workspace' : `local-${path.basename(root)}`,
+      config: { type: 'local', path: root, read_only: false },
     });
   }
   const region = config.terraformS3Region ?? 'us-east-1';

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -176,14 +177,12 @@ describe('terraform http backend protocol', () => {
 });
 
 describe('a fresh server (no VIGIL_TERRAFORM_ROOTS)', () => {
-  it.runIf(fs.existsSync(EXAMPLE_WORKSPACE))('discovers the example workspace for the default organization, read-only', async () => {
+  it.runIf(fs.existsSync(EXAMPLE_WORKSPACE))('discovers the example workspace (copied into the data dir, writable) for the default organization', async () => {
     const backends = json(await app.app.inject({ method: 'GET', url: '/api/v1/backends/list', headers: admin.headers })).data.backends;
     const example = backends.find((b: { name: string }) => b.name === 'example-workspace');
-    expect(example).toMatchObject({ type: 'local', read_only: true, config: { path: EXAMPLE_WORKSPACE } });
+    expect(example).toMatchObject({ type: 'local', read_only: false, config: { path: path.join(app.dataDir, 'example-workspace') } });
     const states = json(await app.app.inject({ method: 'GET', url: `/api/v1/state/list?backend_id=${example.id}`, headers: admin.headers })).data;
     expect(states.total).toBeGreaterThan(0);
-    const refused = await app.app.inject({ method: 'POST', url: '/api/v1/state/rollback', headers: admin.headers, payload: { state_id: states.state_files[0].id, serial: states.state_files[0].serial } });
-    expect(refused.statusCode).toBe(409);
   });
 });
 
