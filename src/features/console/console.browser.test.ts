@@ -85,7 +85,9 @@ describe.skipIf(!hasChromium)('web console in Chromium', () => {
     await createDriftResult(app, admin);
     await page.goto(`${base}/`);
     const rows = page.locator('#inbox-rows tr');
-    await expect.poll(() => rows.count()).toBe(3);
+    // The drift scan of the example workspace also raises its own threat (an exposed security group).
+    const threatsRaisedByDrift = json(await app.app.inject({ method: 'GET', url: '/api/v1/threats?type=security_group_exposure', headers: admin.headers })).data.pagination.total;
+    await expect.poll(() => rows.count()).toBe(3 + threatsRaisedByDrift);
     const text = await page.locator('#inbox-rows').innerText();
     expect(text).toContain('Unusual latency_ms on checkout-api');
     expect(text).toContain('Brute force attack from 203.0.113.77');
