@@ -42,6 +42,12 @@ export function seasonalOffset(s: RobustZState, timestamp: number): number {
   return s.n > 0 && timestamp - s.firstAt >= 2 * DAY_MS && s.devSeasonal < 0.8 * s.dev ? s.profile[hourOf(timestamp)]! : 0;
 }
 
+/** A residual bounded to ±clip robust deviations (a hot path: kept out of closures). */
+function clipResidual(r: number, dev: number, clip: number, mean: number): number {
+  const limit = clip * Math.max(MAD_TO_STD * dev, spreadFloor(mean));
+  return Math.max(-limit, Math.min(limit, r));
+}
+
 export function createRobustZScore(options: Partial<RobustZOptions> = {}): Detector<RobustZState> {
   const o = { ...DEFAULTS, ...options };
 
@@ -65,9 +71,8 @@ export function createRobustZScore(options: Partial<RobustZOptions> = {}): Detec
     const a = Math.max(1 / s.n, o.alpha);
     const warm = s.n > o.warmup;
     const hour = hourOf(timestamp);
-    const bound = (r: number, dev: number) => (warm ? Math.max(-clip * Math.max(MAD_TO_STD * dev, spreadFloor(s.mean)), Math.min(clip * Math.max(MAD_TO_STD * dev, spreadFloor(s.mean)), r)) : r);
-    const plain = bound(value - s.mean, s.dev);
-    const profiled = bound(value - s.mean - s.profile[hour]!, s.devSeasonal);
+    const plain = warm ? clipResidual(value - s.mean, s.dev, clip, s.mean) : value - s.mean;
+    const profiled = warm ? clipResidual(value - s.mean - s.profile[hour]!, s.devSeasonal, clip, s.mean) : value - s.mean - s.profile[hour]!;
     s.dev += a * (Math.abs(plain) - s.dev);
     s.devSeasonal += a * (Math.abs(profiled) - s.devSeasonal);
     s.mean += a * profiled;

@@ -146,6 +146,9 @@ const MAX_MAGNITUDE = 1e300;
 const MAX_DEVIATION = 1e6;
 
 /** A value that is not a finite number (NaN, ±Infinity) is neither scored nor learned (the series state stays clean). */
+/** Back from the log scale of a series learned on log values. */
+const unlog = (state: SeriesState, v: number) => (state.log ? Math.expm1(v) : v);
+
 function unscored(state: SeriesState): PointScore {
   return { score: 0, isAnomaly: false, severity: 'low', deviation: 0, expected: round(state.log ? Math.expm1(state.z.mean) : state.z.mean), detector: 'none', kind: 'not a finite number' };
 }
@@ -215,16 +218,15 @@ export function observe(state: SeriesState, input: Observation): PointScore {
   if (state.art) art.learn(state.art, observation);
   const [detector, verdict] = best;
   const base = verdicts[0]![1];
-  const unlog = (v: number) => (state.log ? Math.expm1(v) : v);
   // The shape detector's own expectation is a novelty level, not a value: report the baseline's.
-  const expected = unlog(detector === art.name ? base.expected : verdict.expected);
+  const expected = unlog(state, detector === art.name ? base.expected : verdict.expected);
   const result: PointScore = { score: round(score), isAnomaly, severity: severityOf(score), deviation: round(Math.max(-MAX_DEVIATION, Math.min(MAX_DEVIATION, verdict.deviation)), 2), expected: round(expected), detector, kind: verdict.kind };
   if (recurring > 0) result.recurring = recurring;
   if (state.n < LEARNING_POINTS) result.learning = { seen: state.n, needed: LEARNING_POINTS };
   if (base.spread > 0) {
     const elapsed = Math.max(0, observation.timestamp - state.z.firstAt);
     const spanMs = elapsed * Math.min(1, MEMORY_POINTS / Math.max(1, state.n - 1));
-    result.usual = { low: round(unlog(base.expected - 2 * base.spread)), high: round(unlog(base.expected + 2 * base.spread)), spanMs };
+    result.usual = { low: round(unlog(state, base.expected - 2 * base.spread)), high: round(unlog(state, base.expected + 2 * base.spread)), spanMs };
   }
   return result;
 }
