@@ -1,4 +1,4 @@
-import type { OutboundDelivery } from '../../app/contracts';
+import type { OutboundDelivery } from '../gateway/gateway.api';
 import type { ChannelType, CreateAlertRuleInput } from './alert-rules.schemas';
 
 /** A channel with its resolved target; `target` null means the rule names the channel but gave no address. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GatewayApi, OutboundDelivery } from '../../app/contracts';
+import type { GatewayApi, OutboundDelivery } from '../gateway/gateway.api';
 import { FakeClock } from '../../lib/clock';
 import { createLogger } from '../../lib/logger';
 import { createTestApp, type TestApp } from '../../../test/support/test-app';

@@ -1,4 +1,4 @@
-import type { GatewayApi } from '../../app/contracts';
+import type { GatewayApi } from '../gateway/gateway.api';
 import type { OutboundGuard } from '../../lib/net/outbound-guard';
 import { fromJson, isoOrNull, toBool } from '../../db/columns';
 import type { EventBus } from '../../events/bus';

@@ -1,5 +1,5 @@
 import type { Insertable, Kysely } from 'kysely';
-import type { ThreatsApi } from '../../app/contracts';
+import type { ThreatsApi } from '../threats/threats.api';
 import type { Database } from '../../db/schema';
 import type { AnomaliesTable, AnomalyEventsTable } from '../../db/tables/anomalies';
 import type { EventBus } from '../../events/bus';

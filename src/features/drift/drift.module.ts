@@ -1,4 +1,4 @@
-import type { CoreContext } from '../../app/context';
+import type { DriftCore } from './drift.deps';
 import type { App } from '../../server/types';
 import { createCostService } from './cost/cost.service';
 import { createDriftDetectService } from './drift-detect.service';
@@ -20,7 +20,7 @@ import type { DriftThreatsApi } from '../threats/drift-threats.service';
  * The live side of the drift feature: inventory providers, drift jobs and reports, cost and compliance. The
  * expected side (Terraform states) comes from the state module through `state`.
  */
-export function createDriftModule(core: CoreContext, deps: { state: StateSource; suppressions?: SuppressionsApi; threats?: DriftThreatsApi }) {
+export function createDriftModule(core: DriftCore, deps: { state: StateSource; suppressions?: SuppressionsApi; threats?: DriftThreatsApi }) {
   const { config, db, clock, bus, logger, settings } = core;
   const defaultOrganizationId = () => core.accounts.defaultOrganizationId();
   const roots = workspaceRoots(config);

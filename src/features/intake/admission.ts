@@ -1,4 +1,4 @@
-import type { IngestHooks } from '../../app/contracts';
+import type { IngestHooks } from '../anomalies/anomalies.api';
 import { AppError } from '../../lib/errors';
 import type { MetricsApi } from '../metrics/metrics.api';
 

@@ -1,4 +1,4 @@
-import type { IngestApi } from '../../app/contracts';
+import type { IngestApi } from '../anomalies/anomalies.api';
 import type { Clock } from '../../lib/clock';
 import type { Config } from '../../lib/config';
 import type { Logger } from '../../lib/logger';

@@ -1,4 +1,4 @@
-import type { IngestApi } from '../../app/contracts';
+import type { IngestApi } from '../anomalies/anomalies.api';
 import { chunks } from './intake.logic';
 
 /** Events per ingest commit: large pushes are split so one transaction stays short. */

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { GatewayApi } from '../../app/contracts';
+import type { GatewayApi } from '../gateway/gateway.api';
 import type { EventBus } from '../../events/bus';
 import { isAppError } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';

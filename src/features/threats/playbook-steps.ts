@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { EventBus } from '../../events/bus';
-import type { GatewayApi } from '../../app/contracts';
+import type { GatewayApi } from '../gateway/gateway.api';
 import type { Clock } from '../../lib/clock';
 import { isAppError } from '../../lib/errors';
 import { newId } from '../../lib/ids';

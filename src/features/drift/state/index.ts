@@ -1,4 +1,4 @@
-import type { CoreContext } from '../../../app/context';
+import type { DriftCore } from '../drift.deps';
 import type { App } from '../../../server/types';
 import { backendsRoutes } from './backends.routes';
 import { createBackendsService } from './backends.service';
@@ -43,7 +43,7 @@ void _sameShape;
  * The state side of the drift engine: terraform state backends (local, http, pg, s3), state files with their
  * history, state surgery, locks, and terraform's HTTP backend protocol.
  */
-export function createStateModule(core: CoreContext): StateModule {
+export function createStateModule(core: DriftCore): StateModule {
   const repo = createStateRepository(core.db);
   const drivers = createDriverRegistry((stored) => core.secrets.open(stored));
   const store = createStateStore({ repo, drivers, clock: core.clock, logger: core.logger });

@@ -1,5 +1,5 @@
 import { fromJson, isoOrNull, toJson } from '../../../db/columns';
-import type { OutboundDelivery } from '../../../app/contracts';
+import type { OutboundDelivery } from '../gateway.api';
 import type { EventBus } from '../../../events/bus';
 import { EVENT_NAMES, isEventName, type VigilEvent } from '../../../events/catalogue';
 import type { Clock } from '../../../lib/clock';

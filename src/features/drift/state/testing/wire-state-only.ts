@@ -1,4 +1,4 @@
-import type { CoreContext, Feature } from '../../../../app/context';
+import type { DriftCore } from '../../drift.deps';
 import { createStateModule, type StateModule } from '../index';
 
 /**
@@ -7,7 +7,7 @@ import { createStateModule, type StateModule } from '../index';
  */
 export const wired: { module: StateModule | null } = { module: null };
 
-export async function wireDrift(core: CoreContext): Promise<{ feature: Feature }> {
+export async function wireDrift(core: DriftCore) {
   const module = createStateModule(core);
   wired.module = module;
   return { feature: { name: 'drift-state', routes: module.routes, start: module.start, stop: module.stop } };
